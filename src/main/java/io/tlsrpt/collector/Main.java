@@ -1,9 +1,22 @@
 package io.tlsrpt.collector;
 
 import io.micronaut.runtime.Micronaut;
+import io.tlsrpt.collector.cli.SendCommand;
 
+import java.util.Arrays;
+
+/**
+ * Entry point. Without arguments (or with Micronaut options) it runs the collector; {@code send ...} mails report
+ * files to a collector over SMTP.
+ */
 public final class Main {
-    public static void main(String[] args) {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("send")) {
+            System.exit(SendCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         Micronaut.run(Main.class, args);
     }
 }

@@ -1,0 +1,179 @@
+package io.tlsrpt.collector.ingest;
+
+import io.tlsrpt.collector.config.LimitSettings;
+import io.tlsrpt.collector.config.ProcessingSettings;
+import io.tlsrpt.collector.mail.FoundReports;
+import io.tlsrpt.collector.mail.MailLimits;
+import io.tlsrpt.collector.mail.PartProblem;
+import io.tlsrpt.collector.mail.ReportFinder;
+import io.tlsrpt.collector.mail.ReportPart;
+import io.tlsrpt.collector.mail.ReportTooLargeException;
+import io.tlsrpt.collector.report.ParseLimits;
+import io.tlsrpt.collector.report.ParseOutcome;
+import io.tlsrpt.collector.report.ReportParser;
+import io.tlsrpt.collector.store.Database;
+import io.tlsrpt.collector.store.MessageHeaders;
+import io.tlsrpt.collector.store.MessageStore;
+import io.tlsrpt.collector.store.ProcessingWriter;
+import io.tlsrpt.collector.store.ReportRow;
+import io.tlsrpt.collector.store.StoreOutcome;
+import io.tlsrpt.collector.store.StoreUnavailableException;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Processing of one stored raw message: find the reports in it, parse them, and store them (or record duplicates,
+ * or quarantine with a reason) in one transaction. Idempotent: a second run replaces what the first stored.
+ */
+@Singleton
+public class MessageProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageProcessor.class);
+
+    private final MessageStore messages;
+    private final Database db;
+    private final ProcessingWriter writer;
+    private final ReportFinder finder;
+    private final ReportParser parser = new ReportParser();
+    private final ParseLimits parseLimits;
+    private final long maxReportSize;
+    private final int maxAttempts;
+    private final Clock clock;
+
+    public MessageProcessor(MessageStore messages, Database db, ProcessingWriter writer, LimitSettings limits,
+                            ProcessingSettings processing) {
+        this.messages = messages;
+        this.db = db;
+        this.writer = writer;
+        this.finder = new ReportFinder(new MailLimits(limits.maxReportSize(), limits.maxMimeParts(),
+                limits.maxMimeDepth()));
+        this.parseLimits = new ParseLimits(limits.maxJsonDepth(), limits.maxStringLength(), limits.maxPolicies(),
+                limits.maxFailureDetails(), ParseLimits.defaults().maxPolicyStringLines());
+        this.maxReportSize = limits.maxReportSize();
+        this.maxAttempts = processing.maxAttempts();
+        this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * Processes the message; an unexpected error leaves it for the next sweep, and after
+     * {@code tlsrpt.processing.max-attempts} such errors it is quarantined with the error as its reason.
+     */
+    public Optional<MessageOutcome> process(long messageId) {
+        Optional<byte[]> body;
+        try {
+            body = messages.body(messageId);
+            if (body.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(process(messageId, body.get()));
+        } catch (StoreUnavailableException e) {
+            LOG.warn("message {}: database unavailable, will retry: {}", messageId, e.getMessage());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            LOG.error("message {}: processing failed", messageId, e);
+            int attempts = messages.recordFailedAttempt(messageId, e.toString());
+            if (attempts >= maxAttempts) {
+                return Optional.of(store(messageId, new MessageHeaders(null, null, null, null, null, null),
+                        List.of(), List.of(new MessageOutcome.Problem(null, null, "processing-error",
+                                "processing failed " + attempts + " times: " + e))));
+            }
+            return Optional.empty();
+        }
+    }
+
+    private MessageOutcome process(long messageId, byte[] raw) {
+        FoundReports found = finder.find(raw);
+        var f = found.facts();
+        MessageHeaders headers = new MessageHeaders(f.subject(), f.from(), f.messageId(), f.date(),
+                f.tlsReportDomain(), f.tlsReportSubmitter());
+        List<ReportRow> rows = new ArrayList<>();
+        List<MessageOutcome.Problem> problems = new ArrayList<>();
+        for (PartProblem p : found.problems()) {
+            problems.add(new MessageOutcome.Problem(p.index() < 0 ? null : p.index(), p.fileName(), "unreadable-part",
+                    p.reason()));
+        }
+        for (ReportPart part : found.parts()) {
+            ParseOutcome outcome = parse(part);
+            if (outcome instanceof ParseOutcome.Parsed ok) {
+                String domain = ReportMapper.reportDomain(f.tlsReportDomain(), f.subjectDomain(), part.fileName(),
+                        ok.report());
+                ReportMapper.Mapped mapped = ReportMapper.toRow(messageId, part.index(), part.fileName(), domain,
+                        ok.report(), ok.notes());
+                if (mapped.row() != null) {
+                    rows.add(mapped.row());
+                } else {
+                    problems.add(new MessageOutcome.Problem(part.index(), part.fileName(), "field-too-long",
+                            "value too long to store: " + mapped.tooLongField()));
+                }
+            } else if (outcome instanceof ParseOutcome.Unusable bad) {
+                problems.add(new MessageOutcome.Problem(part.index(), part.fileName(), bad.code(), bad.detail()));
+            }
+        }
+        if (found.parts().isEmpty() && problems.isEmpty()) {
+            problems.add(new MessageOutcome.Problem(null, null, "no-report",
+                    "no TLS report found in the message (no gzip, zip or JSON part)"));
+        }
+        return store(messageId, headers, rows, problems);
+    }
+
+    private ParseOutcome parse(ReportPart part) {
+        RecordingInputStream in;
+        try {
+            in = new RecordingInputStream(part.openJson(maxReportSize));
+        } catch (IOException e) {
+            return ioProblem(e);
+        }
+        try (InputStream ignored = in) {
+            ParseOutcome outcome = parser.parse(in, parseLimits);
+            if (outcome instanceof ParseOutcome.Unusable && in.failure() != null) {
+                return ioProblem(in.failure());
+            }
+            return outcome;
+        } catch (IOException e) {
+            return ioProblem(e);
+        }
+    }
+
+    private ParseOutcome.Unusable ioProblem(IOException e) {
+        if (e instanceof ReportTooLargeException) {
+            return new ParseOutcome.Unusable("report-too-large", e.getMessage());
+        }
+        if (e instanceof EOFException || String.valueOf(e.getMessage()).contains("truncated")) {
+            return new ParseOutcome.Unusable("truncated", "compressed report is truncated: " + e.getMessage());
+        }
+        return new ParseOutcome.Unusable("unreadable", "cannot decompress the report: " + e.getMessage());
+    }
+
+    private MessageOutcome store(long messageId, MessageHeaders headers, List<ReportRow> rows,
+                                 List<MessageOutcome.Problem> problems) {
+        Instant now = clock.instant();
+        return db.inTransaction(c -> {
+            writer.clearMessage(c, messageId);
+            int stored = 0;
+            int duplicates = 0;
+            for (ReportRow row : rows) {
+                StoreOutcome o = writer.store(c, row, now);
+                if (o instanceof StoreOutcome.Stored) {
+                    stored++;
+                } else {
+                    duplicates++;
+                }
+            }
+            for (MessageOutcome.Problem p : problems) {
+                writer.quarantine(c, messageId, p.partIndex(), p.fileName(), p.code(), p.reason(), now);
+            }
+            String state = stored + duplicates > 0 ? MessageStore.PROCESSED : MessageStore.QUARANTINED;
+            writer.finish(c, messageId, headers, state, stored, duplicates, problems.size(), now);
+            return new MessageOutcome(messageId, state, stored, duplicates, problems);
+        });
+    }
+}

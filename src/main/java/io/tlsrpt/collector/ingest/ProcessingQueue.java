@@ -1,0 +1,104 @@
+package io.tlsrpt.collector.ingest;
+
+import io.micronaut.context.annotation.Context;
+import io.tlsrpt.collector.config.ProcessingSettings;
+import io.tlsrpt.collector.store.MessageStore;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs processing after the 250, one message at a time, in the background. What the queue cannot take, and what
+ * a crash left unprocessed, is found by the sweep: at start-up and then every {@code tlsrpt.processing.sweep-interval}
+ * seconds, stored messages in state "received" are processed.
+ */
+@Context
+public class ProcessingQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingQueue.class);
+    private static final int QUEUE_CAPACITY = 10_000;
+
+    private final MessageProcessor processor;
+    private final MessageStore messages;
+    private final boolean enabled;
+    private final Set<Long> queued = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> daemon(r, "tlsrpt-processing"));
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            r -> daemon(r, "tlsrpt-sweep"));
+
+    public ProcessingQueue(MessageProcessor processor, MessageStore messages, ProcessingSettings settings) {
+        this.processor = processor;
+        this.messages = messages;
+        this.enabled = settings.enabled();
+        if (!enabled) {
+            LOG.warn("tlsrpt.processing.enabled is false: messages are stored but not processed");
+            return;
+        }
+        sweeper.scheduleWithFixedDelay(this::sweep, 0, Math.max(1, settings.sweepInterval()), TimeUnit.SECONDS);
+    }
+
+    /** Queues a stored message for processing; when the queue is full the sweep will find it later. */
+    public void submit(long messageId) {
+        if (!enabled || !queued.add(messageId)) {
+            return;
+        }
+        try {
+            worker.execute(() -> {
+                try {
+                    processor.process(messageId);
+                } catch (RuntimeException e) {
+                    LOG.error("message {}: processing failed, the sweep will retry", messageId, e);
+                } finally {
+                    queued.remove(messageId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queued.remove(messageId);
+        }
+    }
+
+    /** Queues every stored message that is not processed yet. */
+    public void sweep() {
+        try {
+            long after = 0;
+            while (worker.getQueue().remainingCapacity() > 0) {
+                List<Long> ids = messages.unprocessed(after, 500);
+                if (ids.isEmpty()) {
+                    return;
+                }
+                ids.forEach(this::submit);
+                after = ids.get(ids.size() - 1);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sweep for unprocessed messages failed: {}", e.getMessage());
+        }
+    }
+
+    /** Messages waiting or being processed now. */
+    public int backlog() {
+        return queued.size();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        sweeper.shutdownNow();
+        worker.shutdown();
+        worker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,116 @@
+package io.tlsrpt.collector.ingest;
+
+import io.tlsrpt.collector.report.FailureDetail;
+import io.tlsrpt.collector.report.HostNames;
+import io.tlsrpt.collector.report.PolicyResult;
+import io.tlsrpt.collector.report.TlsReport;
+import io.tlsrpt.collector.store.FailureRow;
+import io.tlsrpt.collector.store.PolicyRow;
+import io.tlsrpt.collector.store.ReportRow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns a parsed report into the rows the store keeps: every value as sent, with the normalised forms that grouping
+ * needs beside them, and the effective policy domain where the sender left it out.
+ */
+final class ReportMapper {
+    /** Grouping value for a report that names its domain nowhere. */
+    static final String UNKNOWN_DOMAIN = "(unknown)";
+
+    private ReportMapper() {
+    }
+
+    /**
+     * The domain the report was sent for: TLS-Report-Domain (RFC 8460 §5.3), else the Subject's "Report Domain:",
+     * else the policy domain in the file name (§5.1: sender!policy-domain!begin!end), else the first policy's.
+     */
+    static String reportDomain(String tlsReportDomain, String subjectDomain, String fileName, TlsReport report) {
+        for (String candidate : new String[]{tlsReportDomain, subjectDomain, fileNameDomain(fileName)}) {
+            String d = HostNames.normalize(candidate);
+            if (d != null && !d.isEmpty()) {
+                return d;
+            }
+        }
+        for (PolicyResult p : report.policies()) {
+            String d = HostNames.normalize(p.policy().policyDomain());
+            if (d != null && !d.isEmpty()) {
+                return d;
+            }
+        }
+        return UNKNOWN_DOMAIN;
+    }
+
+    static String fileNameDomain(String fileName) {
+        if (fileName == null) {
+            return null;
+        }
+        String[] parts = fileName.split("!");
+        return parts.length >= 4 ? parts[1] : null;
+    }
+
+    /**
+     * @return the rows, or the first value too long for its column (a reason to quarantine: only hostile or broken
+     * senders write a 2,000-character host name)
+     */
+    static Mapped toRow(long messageId, int partIndex, String fileName, String reportDomain, TlsReport r,
+                        List<String> notes) {
+        List<PolicyRow> policies = new ArrayList<>();
+        int position = 0;
+        for (PolicyResult pr : r.policies()) {
+            var p = pr.policy();
+            String domain = Optional.ofNullable(HostNames.normalize(p.policyDomain()))
+                    .filter(d -> !d.isEmpty()).orElse(reportDomain);
+            List<FailureRow> failures = new ArrayList<>();
+            for (FailureDetail f : pr.failureDetails()) {
+                failures.add(new FailureRow(f.resultType().value(),
+                        f.resultType().known().map(k -> k.value).orElse("other"), f.sendingMtaIp(),
+                        f.receivingMxHostname(), HostNames.normalize(f.receivingMxHostname()), f.receivingMxHelo(),
+                        f.receivingIp(), f.failedSessionCount(), f.additionalInformation(), f.failureReasonCode()));
+            }
+            policies.add(new PolicyRow(position++, p.policyType().value(),
+                    p.policyType().known().map(k -> k.value).orElse("other"), p.policyDomain(), domain,
+                    p.policyString().isEmpty() ? null : String.join("\n", p.policyString()),
+                    p.mxHost().isEmpty() ? null : String.join("\n", p.mxHost()),
+                    pr.summary().totalSuccessfulSessionCount(), pr.summary().totalFailureSessionCount(), failures));
+        }
+        ReportRow row = new ReportRow(messageId, partIndex, fileName, r.organizationName(), r.reportId(),
+                r.dateRange().start(), r.dateRange().end(), r.dateRange().startRaw(), r.dateRange().endRaw(),
+                r.contactInfo(), reportDomain, notes.isEmpty() ? null : String.join("; ", notes), policies);
+        String tooLong = firstTooLong(row);
+        return tooLong == null ? new Mapped(row, null) : new Mapped(null, tooLong);
+    }
+
+    record Mapped(ReportRow row, String tooLongField) {
+    }
+
+    private static String firstTooLong(ReportRow r) {
+        if (over(r.organizationName(), 4000)) return "organization-name";
+        if (over(r.reportId(), 4000)) return "report-id";
+        if (over(r.contactInfo(), 4000)) return "contact-info";
+        if (over(r.startRaw(), 200) || over(r.endRaw(), 200)) return "date-range";
+        for (PolicyRow p : r.policies()) {
+            if (over(p.policyType(), 1024)) return "policy-type";
+            if (over(p.policyDomain(), 4000) || over(p.domain(), 1024)) return "policy-domain";
+            if (over(p.policyString(), 1_000_000)) return "policy-string";
+            if (over(p.mxHost(), 100_000)) return "mx-host";
+            for (FailureRow f : p.failures()) {
+                if (over(f.resultType(), 1024)) return "result-type";
+                if (over(f.sendingMtaIp(), 1024)) return "sending-mta-ip";
+                if (over(f.receivingMxHostname(), 1024)) return "receiving-mx-hostname";
+                if (over(f.receivingMxHelo(), 4000)) return "receiving-mx-helo";
+                if (over(f.receivingIp(), 1024)) return "receiving-ip";
+                if (over(f.additionalInformation(), 65536)) return "additional-information";
+                if (over(f.failureReasonCode(), 65536)) return "failure-reason-code";
+            }
+        }
+        return null;
+    }
+
+    private static boolean over(String s, int max) {
+        return s != null && s.length() > max;
+    }
+
+}

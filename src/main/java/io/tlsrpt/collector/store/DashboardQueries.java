@@ -1,0 +1,322 @@
+package io.tlsrpt.collector.store;
+
+import io.tlsrpt.collector.store.view.DaySessions;
+import io.tlsrpt.collector.store.view.DomainSummary;
+import io.tlsrpt.collector.store.view.DomainView;
+import io.tlsrpt.collector.store.view.FailureFilter;
+import io.tlsrpt.collector.store.view.FailureGroup;
+import io.tlsrpt.collector.store.view.MessageInfo;
+import io.tlsrpt.collector.store.view.QuarantineEntry;
+import io.tlsrpt.collector.store.view.ReportDetail;
+import io.tlsrpt.collector.store.view.ReportSummary;
+import io.tlsrpt.collector.store.view.SeenPolicy;
+import io.tlsrpt.collector.store.view.Stats;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The queries behind the dashboard and the API. Filtered and paged in SQL; the views over failures and domains read
+ * the daily roll-ups, not the raw rows.
+ */
+@Singleton
+public final class DashboardQueries {
+    /** Failure details shown on a report page; the rest are counted. */
+    public static final int REPORT_PAGE_FAILURES = 1000;
+
+    private final Database db;
+
+    public DashboardQueries(Database db) {
+        this.db = db;
+    }
+
+    public Page<DomainSummary> domains(Period period, PageRequest page) {
+        return db.read(c -> {
+            long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE day BETWEEN ? AND ?",
+                    period.from(), period.to());
+            List<DomainSummary> items = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, "
+                    + "COUNT(DISTINCT organization_name) AS orgs, SUM(successful) AS ok, SUM(failed) AS bad, "
+                    + "MAX(day) AS last_day FROM daily_domain WHERE day BETWEEN ? AND ? GROUP BY domain "
+                    + "ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                Sql.bind(ps, period.from(), period.to(), page.offset(), page.limit());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(new DomainSummary(rs.getString("domain"), rs.getLong("reports"),
+                                rs.getLong("orgs"), rs.getLong("ok"), rs.getLong("bad"), Sql.date(rs, "last_day")));
+                    }
+                }
+            }
+            return new Page<>(items, total, page.limit(), page.offset());
+        });
+    }
+
+    public Page<FailureGroup> failures(FailureFilter filter, PageRequest page) {
+        StringBuilder where = new StringBuilder(" WHERE day BETWEEN ? AND ?");
+        List<Object> args = new ArrayList<>(List.of(filter.period().from(), filter.period().to()));
+        if (filter.domain() != null) {
+            where.append(" AND domain = ?");
+            args.add(filter.domain());
+        }
+        if (filter.resultType() != null) {
+            where.append(" AND result_type = ?");
+            args.add(filter.resultType());
+        }
+        if (filter.organization() != null) {
+            where.append(" AND organization_name = ?");
+            args.add(filter.organization());
+        }
+        String groupBy = "domain, policy_type, result_type, receiving_mx, receiving_ip, sending_mta_ip";
+        return db.read(c -> {
+            long total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM daily_failure" + where + " GROUP BY "
+                    + groupBy + ") g", args.toArray());
+            List<Object> pageArgs = new ArrayList<>(args);
+            pageArgs.add(page.offset());
+            pageArgs.add(page.limit());
+            Map<String, FailureGroup> groups = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
+                    + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(day) AS first_day, "
+                    + "MAX(day) AS last_day FROM daily_failure" + where + " GROUP BY " + groupBy
+                    + " ORDER BY SUM(sessions) DESC, " + groupBy + " OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                Sql.bind(ps, pageArgs.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String mx = rs.getString("shown") != null ? rs.getString("shown") : rs.getString("receiving_mx");
+                        FailureGroup g = new FailureGroup(rs.getString("domain"), rs.getString("policy_type"),
+                                rs.getString("result_type"), mx, rs.getString("receiving_ip"),
+                                rs.getString("sending_mta_ip"), rs.getLong("sessions"), rs.getLong("details"),
+                                new ArrayList<>(), Sql.date(rs, "first_day"), Sql.date(rs, "last_day"));
+                        groups.put(groupKey(rs.getString("domain"), rs.getString("policy_type"),
+                                rs.getString("result_type"), rs.getString("receiving_mx"),
+                                rs.getString("receiving_ip"), rs.getString("sending_mta_ip")), g);
+                    }
+                }
+            }
+            addOrganizations(c, where, args, groups);
+            return new Page<>(new ArrayList<>(groups.values()), total, page.limit(), page.offset());
+        });
+    }
+
+    /** The reporting organisations of each group on the page, in one query bounded by the page's domains. */
+    private static void addOrganizations(Connection c, StringBuilder where, List<Object> args,
+                                         Map<String, FailureGroup> groups) throws SQLException {
+        if (groups.isEmpty()) {
+            return;
+        }
+        TreeSet<String> domains = new TreeSet<>();
+        groups.values().forEach(g -> domains.add(g.domain()));
+        String in = String.join(",", java.util.Collections.nCopies(domains.size(), "?"));
+        List<Object> orgArgs = new ArrayList<>(args);
+        orgArgs.addAll(domains);
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT domain, policy_type, result_type, "
+                + "receiving_mx, receiving_ip, sending_mta_ip, organization_name FROM daily_failure" + where
+                + " AND domain IN (" + in + ") ORDER BY organization_name")) {
+            Sql.bind(ps, orgArgs.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    FailureGroup g = groups.get(groupKey(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6)));
+                    if (g != null && g.organizations().size() < 50) {
+                        g.organizations().add(rs.getString(7));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String groupKey(String... parts) {
+        return String.join("\u0000", parts);
+    }
+
+    /** The domain page: daily sessions, failure groups, policies seen and reports, each paged. */
+    public DomainView domain(String domain, Period period, PageRequest page) {
+        return new DomainView(domain, dailySessions(domain, period),
+                failures(new FailureFilter(period, domain, null, null), page),
+                policiesSeen(domain, period, page), reports(domain, period, page));
+    }
+
+    /** Sessions per day for a policy domain; one row per day with reports, at most the days of the period. */
+    public List<DaySessions> dailySessions(String domain, Period period) {
+        return db.read(c -> {
+            List<DaySessions> days = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT day, SUM(successful), SUM(failed) FROM daily_domain "
+                    + "WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day")) {
+                Sql.bind(ps, domain, period.from(), period.to());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        days.add(new DaySessions(Sql.date(rs, "day"), rs.getLong(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return days;
+        });
+    }
+
+    /**
+     * The policies reporters saw for a domain: those with that policy domain and those in reports sent for it
+     * (TLS-Report-Domain), e.g. DANE policies whose policy domain is an MX host.
+     */
+    public Page<SeenPolicy> policiesSeen(String domain, Period period, PageRequest page) {
+        String from = " FROM policy p JOIN report r ON r.id = p.report_id WHERE (p.domain = ? OR r.report_domain = ?) "
+                + "AND r.day BETWEEN ? AND ?";
+        String groupBy = "p.domain, p.policy_type, p.policy_string, p.mx_host, r.organization_name";
+        Object[] args = {domain, domain, period.from(), period.to()};
+        return db.read(c -> {
+            long total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one" + from + " GROUP BY " + groupBy + ") g",
+                    args);
+            List<SeenPolicy> items = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", COUNT(*) AS reports, "
+                    + "MIN(r.day) AS first_day, MAX(r.day) AS last_day" + from + " GROUP BY " + groupBy
+                    + " ORDER BY MAX(r.day) DESC, p.domain, r.organization_name OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                Sql.bind(ps, domain, domain, period.from(), period.to(), page.offset(), page.limit());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(new SeenPolicy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getLong("reports"), Sql.date(rs, "first_day"),
+                                Sql.date(rs, "last_day")));
+                    }
+                }
+            }
+            return new Page<>(items, total, page.limit(), page.offset());
+        });
+    }
+
+    /** Reports whose date range starts in the period; with a domain, those sent for it or naming it in a policy. */
+    public Page<ReportSummary> reports(String domain, Period period, PageRequest page) {
+        String where = " WHERE r.day BETWEEN ? AND ?" + (domain == null ? ""
+                : " AND (r.report_domain = ? OR r.id IN (SELECT p.report_id FROM policy p WHERE p.domain = ?))");
+        List<Object> args = new ArrayList<>(List.of(period.from(), period.to()));
+        if (domain != null) {
+            args.add(domain);
+            args.add(domain);
+        }
+        return db.read(c -> {
+            long total = count(c, "SELECT COUNT(*) FROM report r" + where, args.toArray());
+            List<Object> pageArgs = new ArrayList<>(args);
+            pageArgs.add(page.offset());
+            pageArgs.add(page.limit());
+            List<ReportSummary> items = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.* FROM report r" + where
+                    + " ORDER BY r.day DESC, r.id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                Sql.bind(ps, pageArgs.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(new ReportSummary(rs.getLong("id"), rs.getString("organization_name"),
+                                rs.getString("report_id"), Sql.instant(rs, "start_datetime"),
+                                Sql.instant(rs, "end_datetime"), rs.getString("report_domain"),
+                                rs.getInt("policy_count"), rs.getLong("total_successful"),
+                                rs.getLong("total_failure"), Sql.instant(rs, "stored_at"), rs.getLong("message_id")));
+                    }
+                }
+            }
+            return new Page<>(items, total, page.limit(), page.offset());
+        });
+    }
+
+    public Optional<ReportDetail> report(long id) {
+        return db.read(c -> {
+            ReportRow row = ReportReader.report(c, id, REPORT_PAGE_FAILURES);
+            if (row == null) {
+                return Optional.empty();
+            }
+            long shown = row.policies().stream().mapToLong(p -> p.failures().size()).sum();
+            long total = count(c, "SELECT COUNT(*) FROM failure_detail WHERE report_id = ?", id);
+            List<ReportDetail.Duplicate> duplicates = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.message_id, d.received_at, m.client_ip, "
+                    + "m.envelope_from FROM report_duplicate d JOIN report r ON r.report_key = d.report_key "
+                    + "JOIN message m ON m.id = d.message_id WHERE r.id = ? ORDER BY d.id FETCH FIRST 100 ROWS ONLY")) {
+                Sql.bind(ps, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        duplicates.add(new ReportDetail.Duplicate(rs.getLong(1), Sql.instant(rs, "received_at"),
+                                rs.getString(3), rs.getString(4)));
+                    }
+                }
+            }
+            java.time.Instant storedAt;
+            try (PreparedStatement ps = c.prepareStatement("SELECT stored_at FROM report WHERE id = ?")) {
+                Sql.bind(ps, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    storedAt = Sql.instant(rs, "stored_at");
+                }
+            }
+            return Optional.of(new ReportDetail(id, row, storedAt, message(c, row.messageId()).orElseThrow(),
+                    duplicates, shown, total));
+        });
+    }
+
+    public Optional<MessageInfo> message(long id) {
+        return db.read(c -> message(c, id));
+    }
+
+    private static Optional<MessageInfo> message(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM message WHERE id = ?")) {
+            Sql.bind(ps, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new MessageInfo(rs.getLong("id"), Sql.instant(rs, "received_at"),
+                        rs.getString("channel"), rs.getString("client_ip"), rs.getString("helo"),
+                        rs.getString("envelope_from"), rs.getString("envelope_to"), rs.getLong("size_bytes"),
+                        rs.getString("sha256"), rs.getString("state"), rs.getInt("attempts"),
+                        Sql.instant(rs, "processed_at"), rs.getString("last_error"), rs.getString("subject"),
+                        rs.getString("from_header"), rs.getString("message_id_header"), rs.getString("date_header"),
+                        rs.getString("tls_report_domain"), rs.getString("tls_report_submitter"),
+                        rs.getInt("reports_stored"), rs.getInt("duplicates"), rs.getInt("problems")));
+            }
+        }
+    }
+
+    public Page<QuarantineEntry> quarantine(PageRequest page) {
+        return db.read(c -> {
+            long total = count(c, "SELECT COUNT(*) FROM quarantine");
+            List<QuarantineEntry> items = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT q.*, m.client_ip, m.envelope_from, m.subject "
+                    + "FROM quarantine q JOIN message m ON m.id = q.message_id ORDER BY q.created_at DESC, q.id DESC "
+                    + "OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                Sql.bind(ps, page.offset(), page.limit());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int part = rs.getInt("part_index");
+                        items.add(new QuarantineEntry(rs.getLong("id"), rs.getLong("message_id"),
+                                rs.wasNull() ? null : part, rs.getString("file_name"), rs.getString("code"),
+                                rs.getString("reason"), Sql.instant(rs, "created_at"), rs.getString("client_ip"),
+                                rs.getString("envelope_from"), rs.getString("subject")));
+                    }
+                }
+            }
+            return new Page<>(items, total, page.limit(), page.offset());
+        });
+    }
+
+    public Stats stats() {
+        return db.read(c -> new Stats(
+                count(c, "SELECT COUNT(*) FROM message"),
+                count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED),
+                count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.QUARANTINED),
+                count(c, "SELECT COUNT(*) FROM report"),
+                count(c, "SELECT COUNT(*) FROM report_duplicate"),
+                count(c, "SELECT COUNT(*) FROM quarantine")));
+    }
+
+    private static long count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.tlsrpt.collector.store;
+
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The writes of processing one raw message, all on the caller's connection so that they share one transaction:
+ * clear what an earlier run of the same message stored, store reports (or record duplicates) with their roll-ups,
+ * quarantine what is unusable, and set the message's state. Running it twice on the same message gives the same
+ * stored state (DESIGN.md: processing is idempotent).
+ */
+@Singleton
+public final class ProcessingWriter {
+
+    /** Removes the rows an earlier run of this message stored, roll-up contributions included. */
+    public void clearMessage(Connection c, long messageId) throws SQLException {
+        for (ReportRow old : ReportReader.reportsOfMessage(c, messageId)) {
+            Rollups.apply(c, old, -1);
+        }
+        exec(c, "DELETE FROM failure_detail WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
+                messageId);
+        exec(c, "DELETE FROM policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)", messageId);
+        exec(c, "DELETE FROM report WHERE message_id = ?", messageId);
+        exec(c, "DELETE FROM report_duplicate WHERE message_id = ?", messageId);
+        exec(c, "DELETE FROM quarantine WHERE message_id = ?", messageId);
+    }
+
+    /** Stores the report, or records it as a duplicate of the one stored under the same key. */
+    public StoreOutcome store(Connection c, ReportRow r, Instant now) throws SQLException {
+        String key = r.key();
+        Long existing = existingReport(c, key);
+        if (existing != null) {
+            recordDuplicate(c, key, r, now);
+            return new StoreOutcome.Duplicate(existing);
+        }
+        Savepoint sp = c.setSavepoint();
+        long reportId;
+        try {
+            reportId = insertReport(c, r, key, now);
+            c.releaseSavepoint(sp);
+        } catch (SQLException e) {
+            // Another instance stored the same key between our look-up and our insert: the unique constraint
+            // decides who was first, and we are the duplicate.
+            if (!Sql.isUniqueViolation(e)) {
+                throw e;
+            }
+            c.rollback(sp);
+            recordDuplicate(c, key, r, now);
+            return new StoreOutcome.Duplicate(existingReport(c, key));
+        }
+        for (PolicyRow p : r.policies()) {
+            long policyId = insertPolicy(c, reportId, p);
+            insertFailures(c, reportId, policyId, p.failures());
+        }
+        Rollups.apply(c, r, 1);
+        return new StoreOutcome.Stored(reportId);
+    }
+
+    public void quarantine(Connection c, long messageId, Integer partIndex, String fileName, String code,
+                           String reason, Instant now) throws SQLException {
+        exec(c, "INSERT INTO quarantine (message_id, part_index, file_name, code, reason, created_at) "
+                        + "VALUES (?,?,?,?,?,?)", messageId, partIndex, Text.clip(fileName, 4000),
+                Text.clip(code, 64), Text.clip(reason, 4000), now);
+    }
+
+    public void finish(Connection c, long messageId, MessageHeaders facts, String state, int stored,
+                       int duplicates, int problems, Instant now) throws SQLException {
+        exec(c, "UPDATE message SET state = ?, processed_at = ?, subject = ?, from_header = ?, "
+                        + "message_id_header = ?, date_header = ?, tls_report_domain = ?, tls_report_submitter = ?, "
+                        + "reports_stored = ?, duplicates = ?, problems = ?, last_error = NULL WHERE id = ?",
+                state, now, Text.clip(facts.subject(), 4000), Text.clip(facts.from(), 4000),
+                Text.clip(facts.messageId(), 4000), Text.clip(facts.date(), 1000),
+                Text.clip(facts.tlsReportDomain(), 1024), Text.clip(facts.tlsReportSubmitter(), 1024), stored,
+                duplicates, problems, messageId);
+    }
+
+    private static Long existingReport(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM report WHERE report_key = ?")) {
+            Sql.bind(ps, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void recordDuplicate(Connection c, String key, ReportRow r, Instant now) throws SQLException {
+        exec(c, "INSERT INTO report_duplicate (report_key, message_id, part_index, received_at) VALUES (?,?,?,?)",
+                key, r.messageId(), r.partIndex(), now);
+    }
+
+    private static long insertReport(Connection c, ReportRow r, String key, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO report (report_key, message_id, part_index, "
+                        + "file_name, organization_name, report_id, start_datetime, end_datetime, start_raw, end_raw, "
+                        + "contact_info, report_domain, day, policy_count, total_successful, total_failure, notes, "
+                        + "stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            Sql.bind(ps, key, r.messageId(), r.partIndex(), Text.clip(r.fileName(), 4000), r.organizationName(),
+                    r.reportId(), r.start(), r.end(), r.startRaw(), r.endRaw(), r.contactInfo(), r.reportDomain(),
+                    r.day(), r.policies().size(), r.totalSuccessful(), r.totalFailure(), Text.clip(r.notes(), 4000),
+                    now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static long insertPolicy(Connection c, long reportId, PolicyRow p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy (report_id, position, policy_type, "
+                        + "policy_type_group, policy_domain, domain, policy_string, mx_host, total_successful, "
+                        + "total_failure) VALUES (?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+            Sql.bind(ps, reportId, p.position(), p.policyType(), p.policyTypeGroup(), p.policyDomain(), p.domain(),
+                    p.policyString(), p.mxHost(), p.totalSuccessful(), p.totalFailure());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static void insertFailures(Connection c, long reportId, long policyId, List<FailureRow> failures)
+            throws SQLException {
+        if (failures.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO failure_detail (policy_id, report_id, "
+                + "result_type, result_type_group, sending_mta_ip, receiving_mx_hostname, receiving_mx_norm, "
+                + "receiving_mx_helo, receiving_ip, failed_session_count, additional_information, "
+                + "failure_reason_code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            int batched = 0;
+            for (FailureRow f : failures) {
+                Sql.bind(ps, policyId, reportId, f.resultType(), f.resultTypeGroup(), f.sendingMtaIp(),
+                        f.receivingMxHostname(), f.receivingMxNorm(), f.receivingMxHelo(), f.receivingIp(),
+                        f.failedSessionCount(), f.additionalInformation(), f.failureReasonCode());
+                ps.addBatch();
+                if (++batched % 1000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static void exec(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, values);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.tlsrpt.collector.store.view;
+
+import io.tlsrpt.collector.store.Period;
+
+/** Filters of the failures view; null means "any". */
+public record FailureFilter(Period period, String domain, String resultType, String organization) {
+}

@@ -1,0 +1,145 @@
+package io.tlsrpt.collector.web;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.views.ModelAndView;
+import io.micronaut.views.View;
+import io.tlsrpt.collector.config.SmtpSettings;
+import io.tlsrpt.collector.ingest.MessageProcessor;
+import io.tlsrpt.collector.ingest.ReportSource;
+import io.tlsrpt.collector.store.DashboardQueries;
+import io.tlsrpt.collector.store.MessageStore;
+import io.tlsrpt.collector.store.PageRequest;
+import io.tlsrpt.collector.store.Period;
+import io.tlsrpt.collector.store.view.FailureFilter;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The HTML dashboard. Each handler makes one call into the domain and hands the result to a template. */
+@Controller
+@Produces(MediaType.TEXT_HTML)
+public class DashboardController {
+    private final DashboardQueries queries;
+    private final ReportSource reports;
+    private final MessageStore messages;
+    private final MessageProcessor processor;
+    private final SmtpSettings smtp;
+
+    public DashboardController(DashboardQueries queries, ReportSource reports, MessageStore messages,
+                               MessageProcessor processor, SmtpSettings smtp) {
+        this.queries = queries;
+        this.reports = reports;
+        this.messages = messages;
+        this.processor = processor;
+        this.smtp = smtp;
+    }
+
+    @Get("/")
+    @View("overview")
+    public Map<String, Object> overview(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                        @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
+        Period period = Params.period(from, to);
+        Map<String, Object> model = model("Overview", period);
+        model.put("domains", queries.domains(period, Params.page(limit, offset)));
+        return model;
+    }
+
+    @Get("/failures")
+    @View("failures")
+    public Map<String, Object> failures(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                        @Nullable @QueryValue String domain, @Nullable @QueryValue String result,
+                                        @Nullable @QueryValue String reporter, @Nullable @QueryValue Integer limit,
+                                        @Nullable @QueryValue Integer offset) {
+        Period period = Params.period(from, to);
+        FailureFilter filter = new FailureFilter(period, Params.domain(domain), Params.optional(result),
+                Params.optional(reporter));
+        Map<String, Object> model = model("Failures", period);
+        model.put("filter", filter);
+        model.put("failures", queries.failures(filter, Params.page(limit, offset)));
+        return model;
+    }
+
+    @Get("/domains/{domain}")
+    @View("domain")
+    public Map<String, Object> domain(@PathVariable String domain, @Nullable @QueryValue String from,
+                                      @Nullable @QueryValue String to, @Nullable @QueryValue Integer limit,
+                                      @Nullable @QueryValue Integer offset) {
+        Period period = Params.period(from, to);
+        var view = queries.domain(Params.domain(domain), period, Params.page(limit, offset));
+        Map<String, Object> model = model(view.domain(), period);
+        model.put("view", view);
+        model.put("chart", DailyChart.of(period, view.days()));
+        return model;
+    }
+
+    @Get("/reports")
+    @View("reports")
+    public Map<String, Object> reportList(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                          @Nullable @QueryValue String domain, @Nullable @QueryValue Integer limit,
+                                          @Nullable @QueryValue Integer offset) {
+        Period period = Params.period(from, to);
+        Map<String, Object> model = model("Reports", period);
+        model.put("domain", Params.domain(domain));
+        model.put("reports", queries.reports(Params.domain(domain), period, Params.page(limit, offset)));
+        return model;
+    }
+
+    @Get("/reports/{id}")
+    public HttpResponse<?> report(@PathVariable long id) {
+        return reports.view(id).<HttpResponse<?>>map(view -> {
+            Map<String, Object> model = model("Report " + id, null);
+            model.put("view", view);
+            return HttpResponse.ok(new ModelAndView<>("report", model));
+        }).orElseGet(HttpResponse::notFound);
+    }
+
+    @Get("/reports/{id}/json")
+    public HttpResponse<?> reportJson(@PathVariable long id) {
+        return reports.json(id).<HttpResponse<?>>map(b -> HttpResponse.ok(b)
+                        .contentType(MediaType.APPLICATION_JSON_TYPE)
+                        .header("Content-Disposition", "attachment; filename=\"report-" + id + ".json\""))
+                .orElseGet(HttpResponse::notFound);
+    }
+
+    @Get("/messages/{id}/raw")
+    public HttpResponse<?> rawMessage(@PathVariable long id) {
+        return messages.body(id).<HttpResponse<?>>map(b -> HttpResponse.ok(b)
+                        .contentType("message/rfc822")
+                        .header("Content-Disposition", "attachment; filename=\"message-" + id + ".eml\""))
+                .orElseGet(HttpResponse::notFound);
+    }
+
+    @Get("/quarantine")
+    @View("quarantine")
+    public Map<String, Object> quarantine(@Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
+        Map<String, Object> model = model("Quarantine", null);
+        model.put("entries", queries.quarantine(Params.page(limit, offset)));
+        return model;
+    }
+
+    @Post("/messages/{id}/reprocess")
+    public HttpResponse<?> reprocess(@PathVariable long id) {
+        return processor.process(id).<HttpResponse<?>>map(o -> HttpResponse.seeOther(URI.create("/quarantine")))
+                .orElseGet(HttpResponse::notFound);
+    }
+
+    private Map<String, Object> model(String title, Period period) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", title);
+        model.put("period", period);
+        model.put("explanations", ResultTypes.EXPLANATIONS);
+        model.put("smtpPort", smtp.port());
+        model.put("recipients", smtp.recipients());
+        model.put("maxLimit", PageRequest.MAX_LIMIT);
+        return model;
+    }
+}

@@ -1,0 +1,81 @@
+package io.tlsrpt.collector.support;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.tlsrpt.collector.smtp.SmtpReceiver;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A whole collector (HTTP, SMTP, H2 file database) on random loopback ports, over a data directory that outlives
+ * it so that a test can stop one and start another on the same data.
+ */
+public final class Collector implements AutoCloseable {
+    private final EmbeddedServer server;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private Collector(EmbeddedServer server) {
+        this.server = server;
+    }
+
+    public static Collector start(Path dataDir, Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("micronaut.server.host", "127.0.0.1");
+        props.put("micronaut.server.port", -1);
+        props.put("tlsrpt.smtp.host", "127.0.0.1");
+        props.put("tlsrpt.smtp.port", 0);
+        props.put("tlsrpt.data-dir", dataDir.toString());
+        props.put("tlsrpt.processing.sweep-interval", 1);
+        props.putAll(extra);
+        return new Collector(ApplicationContext.run(EmbeddedServer.class, props));
+    }
+
+    public int smtpPort() {
+        return server.getApplicationContext().getBean(SmtpReceiver.class).port();
+    }
+
+    public ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    public Http get(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return new Http(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Http post(String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Http(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record Http(int status, String body, String contentType) {
+    }
+
+    @Override
+    public void close() {
+        server.getApplicationContext().close();
+    }
+}
