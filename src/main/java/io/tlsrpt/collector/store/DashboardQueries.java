@@ -41,12 +41,12 @@ public final class DashboardQueries {
 
     public Page<DomainSummary> domains(Period period, PageRequest page) {
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE day BETWEEN ? AND ?",
+            long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?",
                     period.from(), period.to());
             List<DomainSummary> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, "
                     + "COUNT(DISTINCT organization_name) AS orgs, SUM(successful) AS ok, SUM(failed) AS bad, "
-                    + "MAX(day) AS last_day FROM daily_domain WHERE day BETWEEN ? AND ? GROUP BY domain "
+                    + "MAX(utc_day) AS last_day FROM daily_domain WHERE utc_day BETWEEN ? AND ? GROUP BY domain "
                     + "ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, period.from(), period.to(), page.offset(), page.limit());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -61,7 +61,7 @@ public final class DashboardQueries {
     }
 
     public Page<FailureGroup> failures(FailureFilter filter, PageRequest page) {
-        StringBuilder where = new StringBuilder(" WHERE day BETWEEN ? AND ?");
+        StringBuilder where = new StringBuilder(" WHERE utc_day BETWEEN ? AND ?");
         List<Object> args = new ArrayList<>(List.of(filter.period().from(), filter.period().to()));
         if (filter.domain() != null) {
             where.append(" AND domain = ?");
@@ -84,8 +84,8 @@ public final class DashboardQueries {
             pageArgs.add(page.limit());
             Map<String, FailureGroup> groups = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
-                    + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(day) AS first_day, "
-                    + "MAX(day) AS last_day FROM daily_failure" + where + " GROUP BY " + groupBy
+                    + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(utc_day) AS first_day, "
+                    + "MAX(utc_day) AS last_day FROM daily_failure" + where + " GROUP BY " + groupBy
                     + " ORDER BY SUM(sessions) DESC, " + groupBy + " OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, pageArgs.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -148,12 +148,12 @@ public final class DashboardQueries {
     public List<DaySessions> dailySessions(String domain, Period period) {
         return db.read(c -> {
             List<DaySessions> days = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT day, SUM(successful), SUM(failed) FROM daily_domain "
-                    + "WHERE domain = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT utc_day, SUM(successful), SUM(failed) FROM daily_domain "
+                    + "WHERE domain = ? AND utc_day BETWEEN ? AND ? GROUP BY utc_day ORDER BY utc_day")) {
                 Sql.bind(ps, domain, period.from(), period.to());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        days.add(new DaySessions(Sql.date(rs, "day"), rs.getLong(2), rs.getLong(3)));
+                        days.add(new DaySessions(Sql.date(rs, "utc_day"), rs.getLong(2), rs.getLong(3)));
                     }
                 }
             }
@@ -167,7 +167,7 @@ public final class DashboardQueries {
      */
     public Page<SeenPolicy> policiesSeen(String domain, Period period, PageRequest page) {
         String from = " FROM policy p JOIN report r ON r.id = p.report_id WHERE (p.domain = ? OR r.report_domain = ?) "
-                + "AND r.day BETWEEN ? AND ?";
+                + "AND r.utc_day BETWEEN ? AND ?";
         String groupBy = "p.domain, p.policy_type, p.policy_string, p.mx_host, r.organization_name";
         Object[] args = {domain, domain, period.from(), period.to()};
         return db.read(c -> {
@@ -175,8 +175,8 @@ public final class DashboardQueries {
                     args);
             List<SeenPolicy> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", COUNT(*) AS reports, "
-                    + "MIN(r.day) AS first_day, MAX(r.day) AS last_day" + from + " GROUP BY " + groupBy
-                    + " ORDER BY MAX(r.day) DESC, p.domain, r.organization_name OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                    + "MIN(r.utc_day) AS first_day, MAX(r.utc_day) AS last_day" + from + " GROUP BY " + groupBy
+                    + " ORDER BY MAX(r.utc_day) DESC, p.domain, r.organization_name OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, domain, domain, period.from(), period.to(), page.offset(), page.limit());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -192,7 +192,7 @@ public final class DashboardQueries {
 
     /** Reports whose date range starts in the period; with a domain, those sent for it or naming it in a policy. */
     public Page<ReportSummary> reports(String domain, Period period, PageRequest page) {
-        String where = " WHERE r.day BETWEEN ? AND ?" + (domain == null ? ""
+        String where = " WHERE r.utc_day BETWEEN ? AND ?" + (domain == null ? ""
                 : " AND (r.report_domain = ? OR r.id IN (SELECT p.report_id FROM policy p WHERE p.domain = ?))");
         List<Object> args = new ArrayList<>(List.of(period.from(), period.to()));
         if (domain != null) {
@@ -206,7 +206,7 @@ public final class DashboardQueries {
             pageArgs.add(page.limit());
             List<ReportSummary> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT r.* FROM report r" + where
-                    + " ORDER BY r.day DESC, r.id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                    + " ORDER BY r.utc_day DESC, r.id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, pageArgs.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

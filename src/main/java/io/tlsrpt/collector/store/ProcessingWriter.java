@@ -99,7 +99,7 @@ public final class ProcessingWriter {
     private static long insertReport(Connection c, ReportRow r, String key, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO report (report_key, message_id, part_index, "
                         + "file_name, organization_name, report_id, start_datetime, end_datetime, start_raw, end_raw, "
-                        + "contact_info, report_domain, day, policy_count, total_successful, total_failure, notes, "
+                        + "contact_info, report_domain, utc_day, policy_count, total_successful, total_failure, notes, "
                         + "stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, key, r.messageId(), r.partIndex(), Text.clip(r.fileName(), 4000), r.organizationName(),
@@ -115,7 +115,7 @@ public final class ProcessingWriter {
     }
 
     private static long insertPolicy(Connection c, long reportId, PolicyRow p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy (report_id, position, policy_type, "
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy (report_id, policy_index, policy_type, "
                         + "policy_type_group, policy_domain, domain, policy_string, mx_host, total_successful, "
                         + "total_failure) VALUES (?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, reportId, p.position(), p.policyType(), p.policyTypeGroup(), p.policyDomain(), p.domain(),

@@ -50,11 +50,11 @@ final class ReportReader {
             }
         }
         List<PolicyRow> policies = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM policy WHERE report_id = ? ORDER BY position")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM policy WHERE report_id = ? ORDER BY policy_index")) {
             Sql.bind(ps, reportId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    policies.add(new PolicyRow(rs.getInt("position"), rs.getString("policy_type"),
+                    policies.add(new PolicyRow(rs.getInt("policy_index"), rs.getString("policy_type"),
                             rs.getString("policy_type_group"), rs.getString("policy_domain"), rs.getString("domain"),
                             rs.getString("policy_string"), rs.getString("mx_host"),
                             Sql.longOrNull(rs, "total_successful"), Sql.longOrNull(rs, "total_failure"),

@@ -62,7 +62,7 @@ final class Rollups {
             if (update(c, "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, "
                     + "failed = failed + ? WHERE group_key = ?", sign * s.reports, sign * s.successful,
                     sign * s.failed, key) == 0 && sign > 0) {
-                insertOrUpdate(c, "INSERT INTO daily_domain (group_key, day, domain, organization_name, reports, "
+                insertOrUpdate(c, "INSERT INTO daily_domain (group_key, utc_day, domain, organization_name, reports, "
                                 + "successful, failed) VALUES (?,?,?,?,?,?,?)",
                         new Object[]{key, k.day, k.domain, k.org, s.reports, s.successful, s.failed},
                         "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, "
@@ -77,7 +77,7 @@ final class Rollups {
                     k.sendingIp, k.org);
             String up = "UPDATE daily_failure SET sessions = sessions + ?, details = details + ? WHERE group_key = ?";
             if (update(c, up, sign * s.sessions, sign * s.details, key) == 0 && sign > 0) {
-                insertOrUpdate(c, "INSERT INTO daily_failure (group_key, day, domain, policy_type, result_type, "
+                insertOrUpdate(c, "INSERT INTO daily_failure (group_key, utc_day, domain, policy_type, result_type, "
                                 + "receiving_mx, receiving_mx_shown, receiving_ip, sending_mta_ip, organization_name, "
                                 + "sessions, details) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                         new Object[]{key, k.day, k.domain, k.policyType, k.resultType, k.mx, s.shown, k.receivingIp,
@@ -86,8 +86,8 @@ final class Rollups {
             }
         }
         if (sign < 0) {
-            update(c, "DELETE FROM daily_domain WHERE reports <= 0 AND day = ?", day);
-            update(c, "DELETE FROM daily_failure WHERE details <= 0 AND day = ?", day);
+            update(c, "DELETE FROM daily_domain WHERE reports <= 0 AND utc_day = ?", day);
+            update(c, "DELETE FROM daily_failure WHERE details <= 0 AND utc_day = ?", day);
         }
     }
 
