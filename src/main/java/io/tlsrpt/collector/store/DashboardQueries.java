@@ -278,14 +278,24 @@ public final class DashboardQueries {
         }
     }
 
-    public Page<QuarantineEntry> quarantine(PageRequest page) {
+    /** Quarantine entries, newest first; with a period, those created on its days (UTC). */
+    public Page<QuarantineEntry> quarantine(Period period, PageRequest page) {
+        String where = period == null ? "" : " WHERE q.created_at >= ? AND q.created_at < ?";
+        List<Object> args = new ArrayList<>();
+        if (period != null) {
+            args.add(period.from().atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+            args.add(period.to().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+        }
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(*) FROM quarantine");
+            long total = count(c, "SELECT COUNT(*) FROM quarantine q" + where, args.toArray());
+            List<Object> pageArgs = new ArrayList<>(args);
+            pageArgs.add(page.offset());
+            pageArgs.add(page.limit());
             List<QuarantineEntry> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT q.*, m.client_ip, m.envelope_from, m.subject "
-                    + "FROM quarantine q JOIN message m ON m.id = q.message_id ORDER BY q.created_at DESC, q.id DESC "
-                    + "OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
-                Sql.bind(ps, page.offset(), page.limit());
+                    + "FROM quarantine q JOIN message m ON m.id = q.message_id" + where
+                    + " ORDER BY q.created_at DESC, q.id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                Sql.bind(ps, pageArgs.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         int part = rs.getInt("part_index");

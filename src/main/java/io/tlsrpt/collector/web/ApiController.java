@@ -64,9 +64,10 @@ public class ApiController {
     }
 
     @Get("/quarantine")
-    public Page<QuarantineEntry> quarantine(@Nullable @QueryValue Integer limit,
+    public Page<QuarantineEntry> quarantine(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                            @Nullable @QueryValue Integer limit,
                                             @Nullable @QueryValue Integer offset) {
-        return queries.quarantine(Params.page(limit, offset));
+        return queries.quarantine(Params.optionalPeriod(from, to), Params.page(limit, offset));
     }
 
     @Get("/stats")

@@ -120,9 +120,11 @@ public class DashboardController {
 
     @Get("/quarantine")
     @View("quarantine")
-    public Map<String, Object> quarantine(@Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
-        Map<String, Object> model = model("Quarantine", null);
-        model.put("entries", queries.quarantine(Params.page(limit, offset)));
+    public Map<String, Object> quarantine(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                          @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
+        Period period = Params.optionalPeriod(from, to);
+        Map<String, Object> model = model("Quarantine", period);
+        model.put("entries", queries.quarantine(period, Params.page(limit, offset)));
         return model;
     }
 

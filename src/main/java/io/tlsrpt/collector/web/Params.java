@@ -31,6 +31,11 @@ final class Params {
         return new Period(start, end);
     }
 
+    /** A period only when one of its ends is given; lists that default to "everything" use this. */
+    static Period optionalPeriod(String from, String to) {
+        return blank(from) && blank(to) ? null : period(from, to);
+    }
+
     static PageRequest page(Integer limit, Integer offset) {
         int l = limit == null ? PageRequest.DEFAULT_LIMIT : limit;
         int o = offset == null ? 0 : offset;

@@ -225,6 +225,8 @@ class CollectorEndToEndTest {
         String all = q.toString();
         assertTrue(all.contains("missing-field") && all.contains("report-id"), all);
         assertTrue(all.contains("no-report"), all);
+        assertEquals(0, json("/api/quarantine?from=2000-01-01&to=2000-01-31").get("total").asLong());
+        assertEquals(2, json("/api/quarantine?from=2010-01-01").get("total").asLong());
         Collector.Http page = collector.get("/quarantine");
         assertTrue(page.body().contains("report-id"));
         assertEquals(2, json("/api/stats").get("messagesQuarantined").asLong());
