@@ -3,7 +3,6 @@ package io.tlsrpt.collector.ingest;
 import io.tlsrpt.collector.config.LimitSettings;
 import io.tlsrpt.collector.config.ProcessingSettings;
 import io.tlsrpt.collector.mail.FoundReports;
-import io.tlsrpt.collector.mail.MailLimits;
 import io.tlsrpt.collector.mail.PartProblem;
 import io.tlsrpt.collector.mail.ReportFinder;
 import io.tlsrpt.collector.mail.ReportPart;
@@ -49,15 +48,13 @@ public class MessageProcessor {
     private final int maxAttempts;
     private final Clock clock;
 
-    public MessageProcessor(MessageStore messages, Database db, ProcessingWriter writer, LimitSettings limits,
-                            ProcessingSettings processing) {
+    public MessageProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
+                            ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing) {
         this.messages = messages;
         this.db = db;
         this.writer = writer;
-        this.finder = new ReportFinder(new MailLimits(limits.maxReportSize(), limits.maxMimeParts(),
-                limits.maxMimeDepth()));
-        this.parseLimits = new ParseLimits(limits.maxJsonDepth(), limits.maxStringLength(), limits.maxPolicies(),
-                limits.maxFailureDetails(), ParseLimits.defaults().maxPolicyStringLines());
+        this.finder = finder;
+        this.parseLimits = parseLimits;
         this.maxReportSize = limits.maxReportSize();
         this.maxAttempts = processing.maxAttempts();
         this.clock = Clock.systemUTC();

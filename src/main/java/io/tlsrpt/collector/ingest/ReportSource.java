@@ -2,7 +2,6 @@ package io.tlsrpt.collector.ingest;
 
 import io.tlsrpt.collector.config.LimitSettings;
 import io.tlsrpt.collector.mail.FoundReports;
-import io.tlsrpt.collector.mail.MailLimits;
 import io.tlsrpt.collector.mail.ReportFinder;
 import io.tlsrpt.collector.mail.ReportPart;
 import io.tlsrpt.collector.store.DashboardQueries;
@@ -28,11 +27,10 @@ public class ReportSource {
     private final ReportFinder finder;
     private final long maxReportSize;
 
-    public ReportSource(DashboardQueries queries, MessageStore messages, LimitSettings limits) {
+    public ReportSource(DashboardQueries queries, MessageStore messages, ReportFinder finder, LimitSettings limits) {
         this.queries = queries;
         this.messages = messages;
-        this.finder = new ReportFinder(new MailLimits(limits.maxReportSize(), limits.maxMimeParts(),
-                limits.maxMimeDepth()));
+        this.finder = finder;
         this.maxReportSize = limits.maxReportSize();
     }
 

@@ -6,6 +6,8 @@ import io.tlsrpt.collector.config.LimitSettings;
 import io.tlsrpt.collector.config.ProcessingSettings;
 import io.tlsrpt.collector.ingest.MessageOutcome;
 import io.tlsrpt.collector.ingest.MessageProcessor;
+import io.tlsrpt.collector.mail.ReportFinder;
+import io.tlsrpt.collector.report.ParseLimits;
 import io.tlsrpt.collector.store.Database;
 import io.tlsrpt.collector.store.MessageStore;
 import io.tlsrpt.collector.store.ProcessingWriter;
@@ -21,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class FailingProcessor extends MessageProcessor {
     static final AtomicInteger CALLS = new AtomicInteger();
 
-    public FailingProcessor(MessageStore messages, Database db, ProcessingWriter writer, LimitSettings limits,
-                            ProcessingSettings processing) {
-        super(messages, db, writer, limits, processing);
+    public FailingProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
+                            ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing) {
+        super(messages, db, writer, finder, parseLimits, limits, processing);
     }
 
     @Override
