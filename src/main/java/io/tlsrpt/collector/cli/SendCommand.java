@@ -147,8 +147,10 @@ public final class SendCommand {
     static MimeMessage fromJson(Session session, byte[] json, String from, String to)
             throws IOException, MessagingException {
         JsonNode r = new ObjectMapper().readTree(json);
-        String contact = r.path("contact-info").asText("reporter.example");
-        String submitter = contact.contains("@") ? contact.substring(contact.indexOf('@') + 1) : contact;
+        // contact-info is an address, sometimes written as mailto:<x@y> (RFC 8460 §4.4 says addr-spec).
+        String contact = r.path("contact-info").asText("reporter.example").replaceAll("[<>\\s]", "")
+                .replaceFirst("^mailto:", "");
+        String submitter = contact.contains("@") ? contact.substring(contact.lastIndexOf('@') + 1) : contact;
         String domain = r.path("policies").path(0).path("policy").path("policy-domain").asText("example.com");
         String reportId = r.path("report-id").asText("report");
         String fileName = submitter + "!" + domain + "!" + epoch(r.path("date-range").path("start-datetime"))

@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.ingest;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.tlsrpt.collector.config.LimitSettings;
 import io.tlsrpt.collector.config.ProcessingSettings;
 import io.tlsrpt.collector.mail.FoundReports;
@@ -11,6 +12,7 @@ import io.tlsrpt.collector.report.ParseLimits;
 import io.tlsrpt.collector.report.ParseOutcome;
 import io.tlsrpt.collector.report.ReportParser;
 import io.tlsrpt.collector.store.Database;
+import io.tlsrpt.collector.store.DkimColumns;
 import io.tlsrpt.collector.store.MessageHeaders;
 import io.tlsrpt.collector.store.MessageStore;
 import io.tlsrpt.collector.store.ProcessingWriter;
@@ -29,6 +31,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Processing of one stored raw message: find the reports in it, parse them, and store them (or record duplicates,
@@ -47,9 +51,13 @@ public class MessageProcessor {
     private final long maxReportSize;
     private final int maxAttempts;
     private final Clock clock;
+    private final ApplicationEventPublisher<ReportsStored> events;
+    private final Trust trust;
 
     public MessageProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
-                            ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing) {
+                            ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing,
+                            ApplicationEventPublisher<ReportsStored> events, Trust trust) {
+        this.trust = trust;
         this.messages = messages;
         this.db = db;
         this.writer = writer;
@@ -58,6 +66,7 @@ public class MessageProcessor {
         this.maxReportSize = limits.maxReportSize();
         this.maxAttempts = processing.maxAttempts();
         this.clock = Clock.systemUTC();
+        this.events = events;
     }
 
     /**
@@ -65,13 +74,12 @@ public class MessageProcessor {
      * {@code tlsrpt.processing.max-attempts} such errors it is quarantined with the error as its reason.
      */
     public Optional<MessageOutcome> process(long messageId) {
-        Optional<byte[]> body;
         try {
-            body = messages.body(messageId);
-            if (body.isEmpty()) {
+            Optional<MessageStore.Stored> stored = messages.load(messageId);
+            if (stored.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(process(messageId, body.get()));
+            return Optional.of(process(stored.get()));
         } catch (StoreUnavailableException e) {
             LOG.warn("message {}: database unavailable, will retry: {}", messageId, e.getMessage());
             return Optional.empty();
@@ -80,18 +88,31 @@ public class MessageProcessor {
             int attempts = messages.recordFailedAttempt(messageId, e.toString());
             if (attempts >= maxAttempts) {
                 return Optional.of(store(messageId, new MessageHeaders(null, null, null, null, null, null),
-                        List.of(), List.of(new MessageOutcome.Problem(null, null, "processing-error",
+                        DkimColumns.NONE, List.of(), List.of(new MessageOutcome.Problem(null, null, "processing-error",
                                 "processing failed " + attempts + " times: " + e))));
             }
             return Optional.empty();
         }
     }
 
-    private MessageOutcome process(long messageId, byte[] raw) {
+    private MessageOutcome process(MessageStore.Stored message) {
+        long messageId = message.id();
+        byte[] raw = message.body();
         FoundReports found = finder.find(raw);
         var f = found.facts();
         MessageHeaders headers = new MessageHeaders(f.subject(), f.from(), f.messageId(), f.date(),
                 f.tlsReportDomain(), f.tlsReportSubmitter());
+        Instant now = clock.instant();
+        Trust.Verdict verdict = found.parts().isEmpty()
+                ? new Trust.Verdict(DkimColumns.NONE, false, false, null, null)
+                : trust.judge(raw, f, message.receivedAt(), now);
+        if (verdict.defer()) {
+            db.inTransaction(c -> {
+                writer.defer(c, messageId, verdict.dkim(), verdict.retryAt());
+                return null;
+            });
+            return new MessageOutcome(messageId, MessageStore.RECEIVED, 0, 0, List.of());
+        }
         List<ReportRow> rows = new ArrayList<>();
         List<MessageOutcome.Problem> problems = new ArrayList<>();
         for (PartProblem p : found.problems()) {
@@ -104,8 +125,11 @@ public class MessageProcessor {
                 String domain = ReportMapper.reportDomain(f.tlsReportDomain(), f.subjectDomain(), part.fileName(),
                         ok.report());
                 ReportMapper.Mapped mapped = ReportMapper.toRow(messageId, part.index(), part.fileName(), domain,
-                        ok.report(), ok.notes());
-                if (mapped.row() != null) {
+                        ok.report(), ok.notes(), verdict.authenticated(), trust.isForeign(domain));
+                if (verdict.refusal() != null) {
+                    problems.add(new MessageOutcome.Problem(part.index(), part.fileName(), "dkim",
+                            verdict.refusal()));
+                } else if (mapped.row() != null) {
                     rows.add(mapped.row());
                 } else {
                     problems.add(new MessageOutcome.Problem(part.index(), part.fileName(), "field-too-long",
@@ -119,7 +143,7 @@ public class MessageProcessor {
             problems.add(new MessageOutcome.Problem(null, null, "no-report",
                     "no TLS report found in the message (no gzip, zip or JSON part)"));
         }
-        return store(messageId, headers, rows, problems);
+        return store(messageId, headers, verdict.dkim(), rows, problems);
     }
 
     private ParseOutcome parse(ReportPart part) {
@@ -150,10 +174,10 @@ public class MessageProcessor {
         return new ParseOutcome.Unusable("unreadable", "cannot decompress the report: " + e.getMessage());
     }
 
-    private MessageOutcome store(long messageId, MessageHeaders headers, List<ReportRow> rows,
+    private MessageOutcome store(long messageId, MessageHeaders headers, DkimColumns dkim, List<ReportRow> rows,
                                  List<MessageOutcome.Problem> problems) {
         Instant now = clock.instant();
-        return db.inTransaction(c -> {
+        MessageOutcome outcome = db.inTransaction(c -> {
             writer.clearMessage(c, messageId);
             int stored = 0;
             int duplicates = 0;
@@ -169,8 +193,14 @@ public class MessageProcessor {
                 writer.quarantine(c, messageId, p.partIndex(), p.fileName(), p.code(), p.reason(), now);
             }
             String state = stored + duplicates > 0 ? MessageStore.PROCESSED : MessageStore.QUARANTINED;
-            writer.finish(c, messageId, headers, state, stored, duplicates, problems.size(), now);
+            writer.finish(c, messageId, headers, dkim, state, stored, duplicates, problems.size(), now);
             return new MessageOutcome(messageId, state, stored, duplicates, problems);
         });
+        Set<String> domains = new TreeSet<>();
+        rows.forEach(r -> domains.add(r.reportDomain()));
+        if (!domains.isEmpty()) {
+            events.publishEventAsync(new ReportsStored(domains)); // look-ups never hold up ingestion
+        }
+        return outcome;
     }
 }

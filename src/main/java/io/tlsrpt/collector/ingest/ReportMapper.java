@@ -56,7 +56,7 @@ final class ReportMapper {
      * senders write a 2,000-character host name)
      */
     static Mapped toRow(long messageId, int partIndex, String fileName, String reportDomain, TlsReport r,
-                        List<String> notes) {
+                        List<String> notes, boolean authenticated, boolean foreignDomain) {
         List<PolicyRow> policies = new ArrayList<>();
         int position = 0;
         for (PolicyResult pr : r.policies()) {
@@ -78,7 +78,8 @@ final class ReportMapper {
         }
         ReportRow row = new ReportRow(messageId, partIndex, fileName, r.organizationName(), r.reportId(),
                 r.dateRange().start(), r.dateRange().end(), r.dateRange().startRaw(), r.dateRange().endRaw(),
-                r.contactInfo(), reportDomain, notes.isEmpty() ? null : String.join("; ", notes), policies);
+                r.contactInfo(), reportDomain, notes.isEmpty() ? null : String.join("; ", notes), policies,
+                authenticated, foreignDomain);
         String tooLong = firstTooLong(row);
         return tooLong == null ? new Mapped(row, null) : new Mapped(null, tooLong);
     }

@@ -39,14 +39,15 @@ public final class DashboardQueries {
         this.db = db;
     }
 
-    public Page<DomainSummary> domains(Period period, PageRequest page) {
+    public Page<DomainSummary> domains(Period period, Visibility visibility, PageRequest page) {
+        String flags = visibility.sql("");
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?",
-                    period.from(), period.to());
+            long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?"
+                    + flags, period.from(), period.to());
             List<DomainSummary> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, "
                     + "COUNT(DISTINCT organization_name) AS orgs, SUM(successful) AS ok, SUM(failed) AS bad, "
-                    + "MAX(utc_day) AS last_day FROM daily_domain WHERE utc_day BETWEEN ? AND ? GROUP BY domain "
+                    + "MAX(utc_day) AS last_day FROM daily_domain WHERE utc_day BETWEEN ? AND ?" + flags + " GROUP BY domain "
                     + "ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, period.from(), period.to(), page.offset(), page.limit());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -61,7 +62,7 @@ public final class DashboardQueries {
     }
 
     public Page<FailureGroup> failures(FailureFilter filter, PageRequest page) {
-        StringBuilder where = new StringBuilder(" WHERE utc_day BETWEEN ? AND ?");
+        StringBuilder where = new StringBuilder(" WHERE utc_day BETWEEN ? AND ?" + filter.visibility().sql(""));
         List<Object> args = new ArrayList<>(List.of(filter.period().from(), filter.period().to()));
         if (filter.domain() != null) {
             where.append(" AND domain = ?");
@@ -138,18 +139,19 @@ public final class DashboardQueries {
     }
 
     /** The domain page: daily sessions, failure groups, policies seen and reports, each paged. */
-    public DomainView domain(String domain, Period period, PageRequest page) {
-        return new DomainView(domain, dailySessions(domain, period),
-                failures(new FailureFilter(period, domain, null, null), page),
-                policiesSeen(domain, period, page), reports(domain, period, page));
+    public DomainView domain(String domain, Period period, Visibility visibility, PageRequest page) {
+        return new DomainView(domain, dailySessions(domain, period, visibility),
+                failures(new FailureFilter(period, domain, null, null, visibility), page),
+                policiesSeen(domain, period, visibility, page), reports(domain, period, visibility, page));
     }
 
     /** Sessions per day for a policy domain; one row per day with reports, at most the days of the period. */
-    public List<DaySessions> dailySessions(String domain, Period period) {
+    public List<DaySessions> dailySessions(String domain, Period period, Visibility visibility) {
         return db.read(c -> {
             List<DaySessions> days = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT utc_day, SUM(successful), SUM(failed) FROM daily_domain "
-                    + "WHERE domain = ? AND utc_day BETWEEN ? AND ? GROUP BY utc_day ORDER BY utc_day")) {
+                    + "WHERE domain = ? AND utc_day BETWEEN ? AND ?" + visibility.sql("")
+                    + " GROUP BY utc_day ORDER BY utc_day")) {
                 Sql.bind(ps, domain, period.from(), period.to());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -165,9 +167,9 @@ public final class DashboardQueries {
      * The policies reporters saw for a domain: those with that policy domain and those in reports sent for it
      * (TLS-Report-Domain), e.g. DANE policies whose policy domain is an MX host.
      */
-    public Page<SeenPolicy> policiesSeen(String domain, Period period, PageRequest page) {
+    public Page<SeenPolicy> policiesSeen(String domain, Period period, Visibility visibility, PageRequest page) {
         String from = " FROM policy p JOIN report r ON r.id = p.report_id WHERE (p.domain = ? OR r.report_domain = ?) "
-                + "AND r.utc_day BETWEEN ? AND ?";
+                + "AND r.utc_day BETWEEN ? AND ?" + visibility.sql("r");
         String groupBy = "p.domain, p.policy_type, p.policy_string, p.mx_host, r.organization_name";
         Object[] args = {domain, domain, period.from(), period.to()};
         return db.read(c -> {
@@ -191,8 +193,8 @@ public final class DashboardQueries {
     }
 
     /** Reports whose date range starts in the period; with a domain, those sent for it or naming it in a policy. */
-    public Page<ReportSummary> reports(String domain, Period period, PageRequest page) {
-        String where = " WHERE r.utc_day BETWEEN ? AND ?" + (domain == null ? ""
+    public Page<ReportSummary> reports(String domain, Period period, Visibility visibility, PageRequest page) {
+        String where = " WHERE r.utc_day BETWEEN ? AND ?" + visibility.sql("r") + (domain == null ? ""
                 : " AND (r.report_domain = ? OR r.id IN (SELECT p.report_id FROM policy p WHERE p.domain = ?))");
         List<Object> args = new ArrayList<>(List.of(period.from(), period.to()));
         if (domain != null) {
@@ -273,7 +275,11 @@ public final class DashboardQueries {
                         Sql.instant(rs, "processed_at"), rs.getString("last_error"), rs.getString("subject"),
                         rs.getString("from_header"), rs.getString("message_id_header"), rs.getString("date_header"),
                         rs.getString("tls_report_domain"), rs.getString("tls_report_submitter"),
-                        rs.getInt("reports_stored"), rs.getInt("duplicates"), rs.getInt("problems")));
+                        rs.getInt("reports_stored"), rs.getInt("duplicates"), rs.getInt("problems"),
+                        new DkimColumns(rs.getString("dkim_status"), rs.getString("dkim_domain"),
+                                rs.getString("dkim_selector"), bool(rs, "dkim_aligned_from"),
+                                bool(rs, "dkim_aligned_submitter"), bool(rs, "dkim_tlsrpt_service"),
+                                rs.getString("dkim_reason"))));
             }
         }
     }
@@ -318,6 +324,11 @@ public final class DashboardQueries {
                 count(c, "SELECT COUNT(*) FROM report"),
                 count(c, "SELECT COUNT(*) FROM report_duplicate"),
                 count(c, "SELECT COUNT(*) FROM quarantine")));
+    }
+
+    private static Boolean bool(ResultSet rs, String column) throws SQLException {
+        boolean v = rs.getBoolean(column);
+        return rs.wasNull() ? null : v;
     }
 
     private static long count(Connection c, String sql, Object... args) throws SQLException {

@@ -56,6 +56,23 @@ public final class MessageStore {
         });
     }
 
+    /** A stored message as processing needs it. */
+    public record Stored(long id, byte[] body, Instant receivedAt, String channel) {
+    }
+
+    public Optional<Stored> load(long messageId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.received_at, m.channel, b.body FROM message m "
+                    + "JOIN message_body b ON b.message_id = m.id WHERE m.id = ?")) {
+                Sql.bind(ps, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Stored(messageId, rs.getBytes("body"),
+                            Sql.instant(rs, "received_at"), rs.getString("channel"))) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** The raw bytes of a message, as the sender sent them. */
     public Optional<byte[]> body(long messageId) {
         return db.read(c -> {
@@ -68,13 +85,16 @@ public final class MessageStore {
         });
     }
 
-    /** Ids of stored messages that are not processed yet, oldest first, after {@code afterId}. */
+    /**
+     * Ids of stored messages that are not processed yet and not waiting for a retry time, oldest first, after
+     * {@code afterId}.
+     */
     public List<Long> unprocessed(long afterId, int limit) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id FROM message WHERE state = ? AND id > ? ORDER BY id FETCH FIRST " + limit
-                            + " ROWS ONLY")) {
-                Sql.bind(ps, RECEIVED, afterId);
+                    "SELECT id FROM message WHERE state = ? AND id > ? AND (retry_at IS NULL OR retry_at <= ?) "
+                            + "ORDER BY id FETCH FIRST " + limit + " ROWS ONLY")) {
+                Sql.bind(ps, RECEIVED, afterId, java.time.Instant.now());
                 List<Long> ids = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

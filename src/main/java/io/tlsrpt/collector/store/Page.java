@@ -8,6 +8,15 @@ public record Page<T>(List<T> items, long total, int limit, int offset) {
         items = List.copyOf(items);
     }
 
+    /** Position of the first item on this page, counting from 1 (0 when the page is empty). */
+    public long firstItem() {
+        return items.isEmpty() ? 0 : offset + 1L;
+    }
+
+    public long lastItem() {
+        return offset + (long) items.size();
+    }
+
     public boolean hasNext() {
         return offset + items.size() < total;
     }

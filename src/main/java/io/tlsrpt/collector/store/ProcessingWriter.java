@@ -71,15 +71,27 @@ public final class ProcessingWriter {
                 Text.clip(code, 64), Text.clip(reason, 4000), now);
     }
 
-    public void finish(Connection c, long messageId, MessageHeaders facts, String state, int stored,
-                       int duplicates, int problems, Instant now) throws SQLException {
+    public void finish(Connection c, long messageId, MessageHeaders facts, DkimColumns dkim, String state,
+                       int stored, int duplicates, int problems, Instant now) throws SQLException {
         exec(c, "UPDATE message SET state = ?, processed_at = ?, subject = ?, from_header = ?, "
                         + "message_id_header = ?, date_header = ?, tls_report_domain = ?, tls_report_submitter = ?, "
-                        + "reports_stored = ?, duplicates = ?, problems = ?, last_error = NULL WHERE id = ?",
+                        + "reports_stored = ?, duplicates = ?, problems = ?, last_error = NULL, retry_at = NULL, "
+                        + "dkim_status = ?, dkim_domain = ?, dkim_selector = ?, dkim_aligned_from = ?, "
+                        + "dkim_aligned_submitter = ?, dkim_tlsrpt_service = ?, dkim_reason = ? WHERE id = ?",
                 state, now, Text.clip(facts.subject(), 4000), Text.clip(facts.from(), 4000),
                 Text.clip(facts.messageId(), 4000), Text.clip(facts.date(), 1000),
                 Text.clip(facts.tlsReportDomain(), 1024), Text.clip(facts.tlsReportSubmitter(), 1024), stored,
-                duplicates, problems, messageId);
+                duplicates, problems, dkim.status(), Text.clip(dkim.domain(), 1024), Text.clip(dkim.selector(), 1024),
+                dkim.alignedWithFrom(), dkim.alignedWithSubmitter(), dkim.tlsrptService(),
+                Text.clip(dkim.reason(), 1000), messageId);
+    }
+
+    /** Leaves the message unprocessed until {@code retryAt}: its DKIM key could not be fetched now. */
+    public void defer(Connection c, long messageId, DkimColumns dkim, Instant retryAt) throws SQLException {
+        exec(c, "UPDATE message SET retry_at = ?, dkim_status = ?, dkim_domain = ?, dkim_selector = ?, "
+                        + "dkim_reason = ?, last_error = ? WHERE id = ?", retryAt, dkim.status(),
+                Text.clip(dkim.domain(), 1024), Text.clip(dkim.selector(), 1024), Text.clip(dkim.reason(), 1000),
+                Text.clip("DKIM key not available now; retrying at " + retryAt, 4000), messageId);
     }
 
     private static Long existingReport(Connection c, String key) throws SQLException {
@@ -100,12 +112,12 @@ public final class ProcessingWriter {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO report (report_key, message_id, part_index, "
                         + "file_name, organization_name, report_id, start_datetime, end_datetime, start_raw, end_raw, "
                         + "contact_info, report_domain, utc_day, policy_count, total_successful, total_failure, notes, "
-                        + "stored_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + "stored_at, authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             Sql.bind(ps, key, r.messageId(), r.partIndex(), Text.clip(r.fileName(), 4000), r.organizationName(),
                     r.reportId(), r.start(), r.end(), r.startRaw(), r.endRaw(), r.contactInfo(), r.reportDomain(),
                     r.day(), r.policies().size(), r.totalSuccessful(), r.totalFailure(), Text.clip(r.notes(), 4000),
-                    now);
+                    now, r.authenticated(), r.foreignDomain());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();

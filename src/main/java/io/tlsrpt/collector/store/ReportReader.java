@@ -72,7 +72,8 @@ final class ReportReader {
                         rs.getString("organization_name"), rs.getString("report_id"),
                         Sql.instant(rs, "start_datetime"), Sql.instant(rs, "end_datetime"),
                         rs.getString("start_raw"), rs.getString("end_raw"), rs.getString("contact_info"),
-                        rs.getString("report_domain"), rs.getString("notes"), policies);
+                        rs.getString("report_domain"), rs.getString("notes"), policies,
+                        rs.getBoolean("authenticated"), rs.getBoolean("foreign_domain"));
             }
         }
     }

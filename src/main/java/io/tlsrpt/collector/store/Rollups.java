@@ -15,11 +15,12 @@ final class Rollups {
     private Rollups() {
     }
 
-    private record DomainKey(LocalDate day, String domain, String org) {
+    private record DomainKey(LocalDate day, String domain, String org, boolean authenticated, boolean foreign) {
     }
 
     private record FailureKey(LocalDate day, String domain, String policyType, String resultType, String mx,
-                              String receivingIp, String sendingIp, String org) {
+                              String receivingIp, String sendingIp, String org, boolean authenticated,
+                              boolean foreign) {
     }
 
     private static final class Sum {
@@ -37,7 +38,8 @@ final class Rollups {
         Map<DomainKey, Sum> domains = new LinkedHashMap<>();
         Map<FailureKey, Sum> failures = new LinkedHashMap<>();
         for (PolicyRow p : report.policies()) {
-            Sum d = domains.computeIfAbsent(new DomainKey(day, p.domain(), report.organizationName()), k -> {
+            Sum d = domains.computeIfAbsent(new DomainKey(day, p.domain(), report.organizationName(),
+                    report.authenticated(), report.foreignDomain()), k -> {
                 Sum s = new Sum();
                 s.reports = 1; // a report counts once per policy domain, however many policies name it
                 return s;
@@ -47,7 +49,7 @@ final class Rollups {
             for (FailureRow f : p.failures()) {
                 Sum s = failures.computeIfAbsent(new FailureKey(day, p.domain(), p.policyType(), f.resultType(),
                         orEmpty(f.receivingMxNorm()), orEmpty(f.receivingIp()), orEmpty(f.sendingMtaIp()),
-                        report.organizationName()), k -> new Sum());
+                        report.organizationName(), report.authenticated(), report.foreignDomain()), k -> new Sum());
                 s.sessions += f.failedSessionCount();
                 s.details += 1;
                 if (s.shown == null) {
@@ -58,13 +60,15 @@ final class Rollups {
         for (Map.Entry<DomainKey, Sum> e : domains.entrySet()) {
             DomainKey k = e.getKey();
             Sum s = e.getValue();
-            String key = Sql.hash(k.day.toString(), k.domain, k.org);
+            String key = Sql.hash(k.day.toString(), k.domain, k.org, String.valueOf(k.authenticated),
+                    String.valueOf(k.foreign));
             if (update(c, "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, "
                     + "failed = failed + ? WHERE group_key = ?", sign * s.reports, sign * s.successful,
                     sign * s.failed, key) == 0 && sign > 0) {
                 insertOrUpdate(c, "INSERT INTO daily_domain (group_key, utc_day, domain, organization_name, reports, "
-                                + "successful, failed) VALUES (?,?,?,?,?,?,?)",
-                        new Object[]{key, k.day, k.domain, k.org, s.reports, s.successful, s.failed},
+                                + "successful, failed, authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?)",
+                        new Object[]{key, k.day, k.domain, k.org, s.reports, s.successful, s.failed,
+                                k.authenticated, k.foreign},
                         "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, "
                                 + "failed = failed + ? WHERE group_key = ?",
                         new Object[]{s.reports, s.successful, s.failed, key});
@@ -74,14 +78,14 @@ final class Rollups {
             FailureKey k = e.getKey();
             Sum s = e.getValue();
             String key = Sql.hash(k.day.toString(), k.domain, k.policyType, k.resultType, k.mx, k.receivingIp,
-                    k.sendingIp, k.org);
+                    k.sendingIp, k.org, String.valueOf(k.authenticated), String.valueOf(k.foreign));
             String up = "UPDATE daily_failure SET sessions = sessions + ?, details = details + ? WHERE group_key = ?";
             if (update(c, up, sign * s.sessions, sign * s.details, key) == 0 && sign > 0) {
                 insertOrUpdate(c, "INSERT INTO daily_failure (group_key, utc_day, domain, policy_type, result_type, "
                                 + "receiving_mx, receiving_mx_shown, receiving_ip, sending_mta_ip, organization_name, "
-                                + "sessions, details) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                                + "sessions, details, authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         new Object[]{key, k.day, k.domain, k.policyType, k.resultType, k.mx, s.shown, k.receivingIp,
-                                k.sendingIp, k.org, s.sessions, s.details},
+                                k.sendingIp, k.org, s.sessions, s.details, k.authenticated, k.foreign},
                         up, new Object[]{s.sessions, s.details, key});
             }
         }

@@ -13,6 +13,8 @@ import io.tlsrpt.collector.ingest.MessageOutcome;
 import io.tlsrpt.collector.ingest.MessageProcessor;
 import io.tlsrpt.collector.ingest.ReportSource;
 import io.tlsrpt.collector.ingest.ReportView;
+import io.tlsrpt.collector.published.DomainRecords;
+import io.tlsrpt.collector.published.PublishedRecords;
 import io.tlsrpt.collector.store.DashboardQueries;
 import io.tlsrpt.collector.store.Page;
 import io.tlsrpt.collector.store.view.DomainSummary;
@@ -29,8 +31,13 @@ public class ApiController {
     private final DashboardQueries queries;
     private final ReportSource reports;
     private final MessageProcessor processor;
+    private final PublishedRecords published;
+    private final Views views;
 
-    public ApiController(DashboardQueries queries, ReportSource reports, MessageProcessor processor) {
+    public ApiController(DashboardQueries queries, ReportSource reports, MessageProcessor processor,
+                         PublishedRecords published, Views views) {
+        this.views = views;
+        this.published = published;
         this.queries = queries;
         this.reports = reports;
         this.processor = processor;
@@ -38,24 +45,28 @@ public class ApiController {
 
     @Get("/domains")
     public Page<DomainSummary> domains(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
-                                       @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
-        return queries.domains(Params.period(from, to), Params.page(limit, offset));
+                                       @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset,
+                                       @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
+        return queries.domains(Params.period(from, to), views.resolve(unauthenticated, foreign),
+                Params.page(limit, offset));
     }
 
     @Get("/failures")
     public Page<FailureGroup> failures(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                        @Nullable @QueryValue String domain, @Nullable @QueryValue String result,
                                        @Nullable @QueryValue String reporter, @Nullable @QueryValue Integer limit,
-                                       @Nullable @QueryValue Integer offset) {
+                                       @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         return queries.failures(new FailureFilter(Params.period(from, to), Params.domain(domain),
-                Params.optional(result), Params.optional(reporter)), Params.page(limit, offset));
+                Params.optional(result), Params.optional(reporter), views.resolve(unauthenticated, foreign)),
+                Params.page(limit, offset));
     }
 
     @Get("/reports")
     public Page<ReportSummary> reportList(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                           @Nullable @QueryValue String domain, @Nullable @QueryValue Integer limit,
-                                          @Nullable @QueryValue Integer offset) {
-        return queries.reports(Params.domain(domain), Params.period(from, to), Params.page(limit, offset));
+                                          @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
+        return queries.reports(Params.domain(domain), Params.period(from, to),
+                views.resolve(unauthenticated, foreign), Params.page(limit, offset));
     }
 
     @Get("/reports/{id}")
@@ -73,6 +84,18 @@ public class ApiController {
     @Get("/stats")
     public Stats stats() {
         return queries.stats();
+    }
+
+    /** The published records of a domain as last checked, with their history; 404 when never checked. */
+    @Get("/domains/{domain}/records")
+    public HttpResponse<DomainRecords> records(@PathVariable String domain) {
+        return published.latest(Params.domain(domain)).map(HttpResponse::ok).orElseGet(HttpResponse::notFound);
+    }
+
+    /** Checks the published records of any domain now (also one without reports). */
+    @Post("/domains/{domain}/check")
+    public DomainRecords check(@PathVariable String domain) {
+        return published.check(Params.domain(domain));
     }
 
     @Post("/messages/{id}/reprocess")

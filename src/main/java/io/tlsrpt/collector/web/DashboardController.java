@@ -3,6 +3,8 @@ package io.tlsrpt.collector.web;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -18,10 +20,16 @@ import io.tlsrpt.collector.store.DashboardQueries;
 import io.tlsrpt.collector.store.MessageStore;
 import io.tlsrpt.collector.store.PageRequest;
 import io.tlsrpt.collector.store.Period;
+import io.tlsrpt.collector.published.DomainPage;
+import io.tlsrpt.collector.published.DomainPages;
+import io.tlsrpt.collector.published.PublishedRecords;
+import io.tlsrpt.collector.store.PreferenceStore;
+import io.tlsrpt.collector.store.Visibility;
 import io.tlsrpt.collector.store.view.FailureFilter;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The HTML dashboard. Each handler makes one call into the domain and hands the result to a template. */
@@ -33,9 +41,18 @@ public class DashboardController {
     private final MessageStore messages;
     private final MessageProcessor processor;
     private final SmtpSettings smtp;
+    private final DomainPages domainPages;
+    private final PublishedRecords published;
+    private final Views views;
+    private final PreferenceStore preferences;
 
     public DashboardController(DashboardQueries queries, ReportSource reports, MessageStore messages,
-                               MessageProcessor processor, SmtpSettings smtp) {
+                               MessageProcessor processor, SmtpSettings smtp, DomainPages domainPages,
+                               PublishedRecords published, Views views, PreferenceStore preferences) {
+        this.views = views;
+        this.preferences = preferences;
+        this.domainPages = domainPages;
+        this.published = published;
         this.queries = queries;
         this.reports = reports;
         this.messages = messages;
@@ -46,10 +63,12 @@ public class DashboardController {
     @Get("/")
     @View("overview")
     public Map<String, Object> overview(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
-                                        @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
+                                        @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset,
+                                        @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         Period period = Params.period(from, to);
         Map<String, Object> model = model("Overview", period);
-        model.put("domains", queries.domains(period, Params.page(limit, offset)));
+        model.put("domains", queries.domains(period, views.resolve(unauthenticated, foreign),
+                Params.page(limit, offset)));
         return model;
     }
 
@@ -58,10 +77,10 @@ public class DashboardController {
     public Map<String, Object> failures(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                         @Nullable @QueryValue String domain, @Nullable @QueryValue String result,
                                         @Nullable @QueryValue String reporter, @Nullable @QueryValue Integer limit,
-                                        @Nullable @QueryValue Integer offset) {
+                                        @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         Period period = Params.period(from, to);
         FailureFilter filter = new FailureFilter(period, Params.domain(domain), Params.optional(result),
-                Params.optional(reporter));
+                Params.optional(reporter), views.resolve(unauthenticated, foreign));
         Map<String, Object> model = model("Failures", period);
         model.put("filter", filter);
         model.put("failures", queries.failures(filter, Params.page(limit, offset)));
@@ -72,12 +91,16 @@ public class DashboardController {
     @View("domain")
     public Map<String, Object> domain(@PathVariable String domain, @Nullable @QueryValue String from,
                                       @Nullable @QueryValue String to, @Nullable @QueryValue Integer limit,
-                                      @Nullable @QueryValue Integer offset) {
+                                      @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         Period period = Params.period(from, to);
-        var view = queries.domain(Params.domain(domain), period, Params.page(limit, offset));
-        Map<String, Object> model = model(view.domain(), period);
-        model.put("view", view);
-        model.put("chart", DailyChart.of(period, view.days()));
+        DomainPage page = domainPages.page(Params.domain(domain), period, views.resolve(unauthenticated, foreign),
+                Params.page(limit, offset));
+        Map<String, Object> model = model(page.reports().domain(), period);
+        model.put("view", page.reports());
+        model.put("records", page.records());
+        model.put("drift", page.drift());
+        model.put("chart", DailyChart.of(period, page.reports().days(),
+                page.records() == null ? List.of() : page.records().versions()));
         return model;
     }
 
@@ -85,11 +108,12 @@ public class DashboardController {
     @View("reports")
     public Map<String, Object> reportList(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                           @Nullable @QueryValue String domain, @Nullable @QueryValue Integer limit,
-                                          @Nullable @QueryValue Integer offset) {
+                                          @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         Period period = Params.period(from, to);
         Map<String, Object> model = model("Reports", period);
         model.put("domain", Params.domain(domain));
-        model.put("reports", queries.reports(Params.domain(domain), period, Params.page(limit, offset)));
+        model.put("reports", queries.reports(Params.domain(domain), period, views.resolve(unauthenticated, foreign),
+                Params.page(limit, offset)));
         return model;
     }
 
@@ -134,11 +158,57 @@ public class DashboardController {
                 .orElseGet(HttpResponse::notFound);
     }
 
+    @Post("/domains/{domain}/check")
+    public HttpResponse<?> checkDomain(@PathVariable String domain) {
+        String d = published.check(Params.domain(domain)).domain();
+        return HttpResponse.seeOther(URI.create("/domains/" + Params.pathSegment(d) + "#records"));
+    }
+
+    /** Like the online checkers: any domain, also one without reports. */
+    @Get("/check")
+    @View("check")
+    public Map<String, Object> checkPage(@Nullable @QueryValue String domain) {
+        Map<String, Object> model = model("Check a domain", null);
+        String d = Params.domain(domain);
+        model.put("domain", d);
+        model.put("records", d == null ? null : published.latest(d).orElse(null));
+        return model;
+    }
+
+    @Post("/check")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> check(@Body Map<String, String> form) {
+        String d = Params.domain(form.get("domain"));
+        if (d == null) {
+            throw new BadRequestException("a domain is needed");
+        }
+        published.check(d);
+        return HttpResponse.seeOther(URI.create("/check?domain=" + Params.queryValue(d)));
+    }
+
+    /** The switches that hide unauthenticated and foreign reports on every page and API call. */
+    @Get("/settings")
+    @View("settings")
+    public Map<String, Object> settings() {
+        Map<String, Object> model = model("Settings", null);
+        model.put("visibility", preferences.visibility());
+        return model;
+    }
+
+    @Post("/settings")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> saveSettings(@Body Map<String, String> form) {
+        preferences.setVisibility(new Visibility("on".equals(form.get("hideUnauthenticated")),
+                "on".equals(form.get("hideForeign"))));
+        return HttpResponse.seeOther(URI.create("/settings"));
+    }
+
     private Map<String, Object> model(String title, Period period) {
         Map<String, Object> model = new HashMap<>();
         model.put("title", title);
         model.put("period", period);
         model.put("explanations", ResultTypes.EXPLANATIONS);
+        model.put("fmt", Formats.INSTANCE);
         model.put("smtpPort", smtp.port());
         model.put("recipients", smtp.recipients());
         model.put("maxLimit", PageRequest.MAX_LIMIT);

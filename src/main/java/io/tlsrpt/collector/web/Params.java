@@ -62,6 +62,14 @@ final class Params {
         return v.endsWith(".") ? v.substring(0, v.length() - 1) : v;
     }
 
+    static String pathSegment(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String queryValue(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static LocalDate date(String name, String value) {
         try {
             return LocalDate.parse(value.trim());

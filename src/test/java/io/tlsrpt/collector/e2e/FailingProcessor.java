@@ -5,7 +5,10 @@ import io.micronaut.context.annotation.Requires;
 import io.tlsrpt.collector.config.LimitSettings;
 import io.tlsrpt.collector.config.ProcessingSettings;
 import io.tlsrpt.collector.ingest.MessageOutcome;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.tlsrpt.collector.ingest.MessageProcessor;
+import io.tlsrpt.collector.ingest.ReportsStored;
+import io.tlsrpt.collector.ingest.Trust;
 import io.tlsrpt.collector.mail.ReportFinder;
 import io.tlsrpt.collector.report.ParseLimits;
 import io.tlsrpt.collector.store.Database;
@@ -24,8 +27,9 @@ public class FailingProcessor extends MessageProcessor {
     static final AtomicInteger CALLS = new AtomicInteger();
 
     public FailingProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
-                            ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing) {
-        super(messages, db, writer, finder, parseLimits, limits, processing);
+                            ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing,
+                            ApplicationEventPublisher<ReportsStored> events, Trust trust) {
+        super(messages, db, writer, finder, parseLimits, limits, processing, events, trust);
     }
 
     @Override

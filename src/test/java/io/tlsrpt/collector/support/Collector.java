@@ -20,10 +20,12 @@ import java.util.Map;
  */
 public final class Collector implements AutoCloseable {
     private final EmbeddedServer server;
+    private final TestDnsServer dns;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private Collector(EmbeddedServer server) {
+    private Collector(EmbeddedServer server, TestDnsServer dns) {
         this.server = server;
+        this.dns = dns;
     }
 
     public static Collector start(Path dataDir, Map<String, Object> extra) {
@@ -34,8 +36,23 @@ public final class Collector implements AutoCloseable {
         props.put("tlsrpt.smtp.port", 0);
         props.put("tlsrpt.data-dir", dataDir.toString());
         props.put("tlsrpt.processing.sweep-interval", 1);
+        // Every look-up (DKIM keys, published records) goes to a DNS server of the test's own on loopback, which
+        // answers NXDOMAIN for every name a test has not added. Scheduled record checks are off unless asked for.
+        TestDnsServer dns = TestDnsServer.start();
+        props.put("tlsrpt.checks.enabled", false);
+        props.put("tlsrpt.dns.servers", java.util.List.of(dns.address()));
         props.putAll(extra);
-        return new Collector(ApplicationContext.run(EmbeddedServer.class, props));
+        try {
+            return new Collector(ApplicationContext.run(EmbeddedServer.class, props), dns);
+        } catch (RuntimeException e) {
+            dns.close();
+            throw e;
+        }
+    }
+
+    /** The DNS server this collector resolves through: tests add records to it. */
+    public TestDnsServer dns() {
+        return dns;
     }
 
     public int smtpPort() {
@@ -71,11 +88,26 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /** A form POST as a browser on the dashboard's own origin sends it. */
+    public Http postForm(String path, String form) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                            .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Origin", baseUrl())
+                            .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Http(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public record Http(int status, String body, String contentType) {
     }
 
     @Override
     public void close() {
         server.getApplicationContext().close();
+        dns.close();
     }
 }

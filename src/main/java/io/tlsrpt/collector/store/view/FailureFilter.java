@@ -1,7 +1,9 @@
 package io.tlsrpt.collector.store.view;
 
 import io.tlsrpt.collector.store.Period;
+import io.tlsrpt.collector.store.Visibility;
 
 /** Filters of the failures view; null means "any". */
-public record FailureFilter(Period period, String domain, String resultType, String organization) {
+public record FailureFilter(Period period, String domain, String resultType, String organization,
+                            Visibility visibility) {
 }
