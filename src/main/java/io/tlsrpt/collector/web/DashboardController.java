@@ -1,6 +1,7 @@
 package io.tlsrpt.collector.web;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -11,8 +12,6 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.views.ModelAndView;
-import io.micronaut.views.View;
 import io.tlsrpt.collector.config.SmtpSettings;
 import io.tlsrpt.collector.ingest.MessageProcessor;
 import io.tlsrpt.collector.ingest.ReportSource;
@@ -44,11 +43,13 @@ public class DashboardController {
     private final DomainPages domainPages;
     private final PublishedRecords published;
     private final Views views;
+    private final Html html;
     private final PreferenceStore preferences;
 
     public DashboardController(DashboardQueries queries, ReportSource reports, MessageStore messages,
                                MessageProcessor processor, SmtpSettings smtp, DomainPages domainPages,
-                               PublishedRecords published, Views views, PreferenceStore preferences) {
+                               PublishedRecords published, Views views, PreferenceStore preferences, Html html) {
+        this.html = html;
         this.views = views;
         this.preferences = preferences;
         this.domainPages = domainPages;
@@ -61,20 +62,18 @@ public class DashboardController {
     }
 
     @Get("/")
-    @View("overview")
-    public Map<String, Object> overview(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+    public HttpResponse<String> overview(HttpRequest<?> request, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                         @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset,
                                         @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         Period period = Params.period(from, to);
         Map<String, Object> model = model("Overview", period);
         model.put("domains", queries.domains(period, views.resolve(unauthenticated, foreign),
                 Params.page(limit, offset)));
-        return model;
+        return html.page("overview", model, request);
     }
 
     @Get("/failures")
-    @View("failures")
-    public Map<String, Object> failures(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+    public HttpResponse<String> failures(HttpRequest<?> request, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                         @Nullable @QueryValue String domain, @Nullable @QueryValue String result,
                                         @Nullable @QueryValue String reporter, @Nullable @QueryValue Integer limit,
                                         @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
@@ -84,12 +83,11 @@ public class DashboardController {
         Map<String, Object> model = model("Failures", period);
         model.put("filter", filter);
         model.put("failures", queries.failures(filter, Params.page(limit, offset)));
-        return model;
+        return html.page("failures", model, request);
     }
 
     @Get("/domains/{domain}")
-    @View("domain")
-    public Map<String, Object> domain(@PathVariable String domain, @Nullable @QueryValue String from,
+    public HttpResponse<String> domain(HttpRequest<?> request, @PathVariable String domain, @Nullable @QueryValue String from,
                                       @Nullable @QueryValue String to, @Nullable @QueryValue Integer limit,
                                       @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         Period period = Params.period(from, to);
@@ -101,12 +99,11 @@ public class DashboardController {
         model.put("drift", page.drift());
         model.put("chart", DailyChart.of(period, page.reports().days(),
                 page.records() == null ? List.of() : page.records().versions()));
-        return model;
+        return html.page("domain", model, request);
     }
 
     @Get("/reports")
-    @View("reports")
-    public Map<String, Object> reportList(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+    public HttpResponse<String> reportList(HttpRequest<?> request, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                           @Nullable @QueryValue String domain, @Nullable @QueryValue Integer limit,
                                           @Nullable @QueryValue Integer offset, @Nullable @QueryValue String unauthenticated, @Nullable @QueryValue String foreign) {
         Period period = Params.period(from, to);
@@ -114,15 +111,15 @@ public class DashboardController {
         model.put("domain", Params.domain(domain));
         model.put("reports", queries.reports(Params.domain(domain), period, views.resolve(unauthenticated, foreign),
                 Params.page(limit, offset)));
-        return model;
+        return html.page("reports", model, request);
     }
 
     @Get("/reports/{id}")
-    public HttpResponse<?> report(@PathVariable long id) {
+    public HttpResponse<?> report(HttpRequest<?> request, @PathVariable long id) {
         return reports.view(id).<HttpResponse<?>>map(view -> {
             Map<String, Object> model = model("Report " + id, null);
             model.put("view", view);
-            return HttpResponse.ok(new ModelAndView<>("report", model));
+            return html.page("report", model, request);
         }).orElseGet(HttpResponse::notFound);
     }
 
@@ -143,13 +140,12 @@ public class DashboardController {
     }
 
     @Get("/quarantine")
-    @View("quarantine")
-    public Map<String, Object> quarantine(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+    public HttpResponse<String> quarantine(HttpRequest<?> request, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
                                           @Nullable @QueryValue Integer limit, @Nullable @QueryValue Integer offset) {
         Period period = Params.optionalPeriod(from, to);
         Map<String, Object> model = model("Quarantine", period);
         model.put("entries", queries.quarantine(period, Params.page(limit, offset)));
-        return model;
+        return html.page("quarantine", model, request);
     }
 
     @Post("/messages/{id}/reprocess")
@@ -166,13 +162,12 @@ public class DashboardController {
 
     /** Like the online checkers: any domain, also one without reports. */
     @Get("/check")
-    @View("check")
-    public Map<String, Object> checkPage(@Nullable @QueryValue String domain) {
+    public HttpResponse<String> checkPage(HttpRequest<?> request, @Nullable @QueryValue String domain) {
         Map<String, Object> model = model("Check a domain", null);
         String d = Params.domain(domain);
         model.put("domain", d);
         model.put("records", d == null ? null : published.latest(d).orElse(null));
-        return model;
+        return html.page("check", model, request);
     }
 
     @Post("/check")
@@ -188,11 +183,10 @@ public class DashboardController {
 
     /** The switches that hide unauthenticated and foreign reports on every page and API call. */
     @Get("/settings")
-    @View("settings")
-    public Map<String, Object> settings() {
+    public HttpResponse<String> settings(HttpRequest<?> request) {
         Map<String, Object> model = model("Settings", null);
         model.put("visibility", preferences.visibility());
-        return model;
+        return html.page("settings", model, request);
     }
 
     @Post("/settings")
