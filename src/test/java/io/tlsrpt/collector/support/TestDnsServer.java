@@ -228,6 +228,12 @@ public final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers queries for that name again after {@link #silent}. */
+    public TestDnsServer speak(String name) {
+        silent.remove(name(name));
+        return this;
+    }
+
     // ---------------------------------------------------------------- counters
 
     public int queryCount() {
