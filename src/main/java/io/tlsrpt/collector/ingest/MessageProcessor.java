@@ -98,14 +98,13 @@ public class MessageProcessor {
     private MessageOutcome process(MessageStore.Stored message) {
         long messageId = message.id();
         byte[] raw = message.body();
-        FoundReports found = finder.find(raw);
+        FoundReports found = Channel.find(finder, message.channel(), raw);
         var f = found.facts();
         MessageHeaders headers = new MessageHeaders(f.subject(), f.from(), f.messageId(), f.date(),
                 f.tlsReportDomain(), f.tlsReportSubmitter());
         Instant now = clock.instant();
-        Trust.Verdict verdict = found.parts().isEmpty()
-                ? new Trust.Verdict(DkimColumns.NONE, false, false, null, null)
-                : trust.judge(raw, f, message.receivedAt(), now);
+        Trust.Verdict verdict = found.parts().isEmpty() ? Trust.Verdict.NOTHING_TO_JUDGE
+                : trust.judge(raw, f, message.channel(), message.receivedAt(), now);
         if (verdict.defer()) {
             db.inTransaction(c -> {
                 writer.defer(c, messageId, verdict.dkim(), verdict.retryAt());

@@ -55,11 +55,11 @@ public class ReportSource {
     }
 
     private Optional<byte[]> json(long messageId, int partIndex, long max) {
-        Optional<byte[]> raw = messages.body(messageId);
-        if (raw.isEmpty()) {
+        Optional<MessageStore.Stored> stored = messages.load(messageId);
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
-        FoundReports found = finder.find(raw.get());
+        FoundReports found = Channel.find(finder, stored.get().channel(), stored.get().body());
         for (ReportPart part : found.parts()) {
             if (part.index() == partIndex) {
                 try (InputStream in = part.openJson(maxReportSize)) {

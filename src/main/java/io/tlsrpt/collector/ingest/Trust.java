@@ -38,11 +38,15 @@ public class Trust {
      * @param refusal    non-null when the policy is {@code require} and the report is not authenticated: the reason
      */
     public record Verdict(DkimColumns dkim, boolean authenticated, boolean defer, Instant retryAt, String refusal) {
+        static final Verdict NOTHING_TO_JUDGE = new Verdict(DkimColumns.NONE, false, false, null, null);
     }
 
-    public Verdict judge(byte[] raw, MessageFacts facts, Instant receivedAt, Instant now) {
-        // x= is judged at receipt, so that a retry or a re-processing later does not expire a valid signature.
-        DkimResult r = verifier.verify(raw, domainOf(facts.from()), facts.tlsReportSubmitter(), receivedAt);
+    public Verdict judge(byte[] raw, MessageFacts facts, String channel, Instant receivedAt, Instant now) {
+        DkimResult r = Channel.judgesDkim(channel)
+                // x= is judged at receipt, so that a retry or a re-processing later does not expire a valid signature.
+                ? verifier.verify(raw, domainOf(facts.from()), facts.tlsReportSubmitter(), receivedAt)
+                : DkimResult.notJudged(Channel.isBareReport(channel) ? "a report that came without an e-mail has "
+                + "no DKIM signature" : "imported without judging DKIM (old mail is signed with rotated keys)");
         DkimColumns columns = new DkimColumns(r.status().name().toLowerCase(Locale.ROOT), r.domain(), r.selector(),
                 r.alignedWithFrom(), r.alignedWithSubmitter(), r.keyAllowsTlsrpt(), r.reason());
         if (r.status() == DkimStatus.TEMPERROR && now.isBefore(receivedAt.plus(config.retryFor()))) {
@@ -53,7 +57,8 @@ public class Trust {
         boolean aligned = facts.tlsReportSubmitter() != null ? r.alignedWithSubmitter() : r.alignedWithFrom();
         boolean authenticated = r.status() == DkimStatus.PASS && aligned && !r.usesBodyLengthLimit();
         String refusal = null;
-        if (config.required() && !authenticated) {
+        // The policy is about e-mailed reports (RFC 8460 §3); HTTPS reports and deliberate imports carry none.
+        if (config.required() && !authenticated && Channel.judgesDkim(channel)) {
             refusal = "no valid DKIM signature of the reporting domain (tlsrpt.dkim.policy=require): "
                     + (r.status() == DkimStatus.PASS ? (r.usesBodyLengthLimit() ? "signature uses l=, which RFC 8460 "
                     + "§3 forbids" : "signed by " + r.domain() + ", which is not the reporting domain") : r.reason());

@@ -47,6 +47,28 @@ public final class ReportFinder {
         return new FoundReports(facts, walker.parts(), walker.problems());
     }
 
+    /**
+     * A report that arrived on its own rather than in an e-mail: posted over HTTPS (RFC 8460 §5.4) or imported from
+     * a .json, .json.gz or .zip file. The same sniffing, zip handling and limits as for a part of a message.
+     */
+    public FoundReports findBare(byte[] body, String fileName, String declaredType) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        MessageWalker walker = new MessageWalker(limits, SESSION);
+        try {
+            Format format = ReportSniffer.sniffContent(bytes);
+            if (format == null) {
+                walker.problem(0, fileName, "content is not gzip, zip or JSON (" + Reasons.firstBytes(bytes) + ")");
+            } else if (format == Format.ZIP) {
+                ZipReports.add(walker, 0, fileName, declaredType, bytes, true);
+            } else {
+                walker.report(fileName, declaredType, format, bytes, null);
+            }
+        } catch (RuntimeException e) {
+            walker.problem(0, fileName, "unreadable report: " + Reasons.of(e));
+        }
+        return new FoundReports(MessageFacts.none(), walker.parts(), walker.problems());
+    }
+
     private static Properties sessionProperties() {
         Properties properties = new Properties();
         // Header fields may carry raw UTF-8 (RFC 6532 §3); without this Angus reads them as ISO-8859-1.
