@@ -50,7 +50,7 @@ final class ConnectionLimiter implements SessionHandler {
         InetAddress address = address(session);
         boolean isTrusted = trusted.contains(address);
         String key = IpAddresses.clientKey(address);
-        String refusal;
+        Refusal refusal;
         synchronized (this) {
             refusal = refusal(isTrusted, key);
             if (refusal != null && forgetClosedSessions() > 0) {
@@ -63,22 +63,24 @@ final class ConnectionLimiter implements SessionHandler {
             }
         }
         String client = address == null ? "unknown" : address.getHostAddress();
-        refusals.refused(refusal.contains("from ") ? "max-connections-per-ip" : "max-connections", client,
-                "421 " + refusal);
-        return SessionAcceptance.failure(421, refusal);
+        refusals.refused(refusal.setting(), client, "421 " + refusal.text());
+        return SessionAcceptance.failure(421, refusal.text());
     }
 
-    private String refusal(boolean isTrusted, String key) {
+    private record Refusal(String setting, String text) {
+    }
+
+    private Refusal refusal(boolean isTrusted, String key) {
         if (isTrusted) {
             return null;
         }
         if (active.size() >= maxConnections) {
-            return "4.7.0 " + hostname + " too many connections (at most " + maxConnections
-                    + " at once), try again later";
+            return new Refusal("max-connections", "4.7.0 " + hostname + " too many connections (at most "
+                    + maxConnections + " at once), try again later");
         }
         if (maxPerClient > 0 && perClient.getOrDefault(key, 0) >= maxPerClient) {
-            return "4.7.0 " + hostname + " too many connections from " + key + " (at most " + maxPerClient
-                    + " at once), try again later";
+            return new Refusal("max-connections-per-ip", "4.7.0 " + hostname + " too many connections from " + key
+                    + " (at most " + maxPerClient + " at once), try again later");
         }
         return null;
     }

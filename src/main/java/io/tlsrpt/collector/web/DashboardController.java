@@ -149,12 +149,14 @@ public class DashboardController {
     }
 
     @Post("/messages/{id}/reprocess")
+    @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.ALL})
     public HttpResponse<?> reprocess(@PathVariable long id) {
         return processor.process(id).<HttpResponse<?>>map(o -> HttpResponse.seeOther(URI.create("/quarantine")))
                 .orElseGet(HttpResponse::notFound);
     }
 
     @Post("/domains/{domain}/check")
+    @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.ALL})
     public HttpResponse<?> checkDomain(@PathVariable String domain) {
         String d = published.check(Params.domain(domain)).domain();
         return HttpResponse.seeOther(URI.create("/domains/" + Params.pathSegment(d) + "#records"));
