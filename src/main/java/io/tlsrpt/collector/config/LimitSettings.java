@@ -14,6 +14,9 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param maxFailureDetails   failure details per report
  * @param maxStringLength     characters in one JSON string
  * @param maxJsonDepth        JSON nesting
+ * @param maxHeaderBytes      bytes of one header block (of the message or of a MIME part)
+ * @param maxHeaderLines      header lines in a whole message
+ * @param maxLineLength       bytes of one header line
  */
 @ConfigurationProperties("tlsrpt.limits")
 public record LimitSettings(
@@ -23,5 +26,8 @@ public record LimitSettings(
         @Bindable(defaultValue = "10000") int maxPolicies,
         @Bindable(defaultValue = "100000") int maxFailureDetails,
         @Bindable(defaultValue = "65536") int maxStringLength,
-        @Bindable(defaultValue = "64") int maxJsonDepth) {
+        @Bindable(defaultValue = "64") int maxJsonDepth,
+        @Bindable(defaultValue = "1048576") int maxHeaderBytes,
+        @Bindable(defaultValue = "50000") int maxHeaderLines,
+        @Bindable(defaultValue = "65536") int maxLineLength) {
 }

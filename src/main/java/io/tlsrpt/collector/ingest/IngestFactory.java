@@ -12,7 +12,8 @@ import jakarta.inject.Singleton;
 class IngestFactory {
     @Singleton
     ReportFinder reportFinder(LimitSettings limits) {
-        return new ReportFinder(new MailLimits(limits.maxReportSize(), limits.maxMimeParts(), limits.maxMimeDepth()));
+        return new ReportFinder(new MailLimits(limits.maxReportSize(), limits.maxMimeParts(), limits.maxMimeDepth(),
+                limits.maxHeaderBytes(), limits.maxHeaderLines(), limits.maxLineLength()));
     }
 
     @Singleton

@@ -21,7 +21,7 @@ final class MessageWalker {
     private final Session session;
     private final List<ReportPart> parts = new ArrayList<>();
     private final List<PartProblem> problems = new ArrayList<>();
-    private final HeaderBudget headerBudget = new HeaderBudget();
+    private final HeaderBudget headerBudget;
     private int partCount;
     private boolean tooManyReported;
     private boolean tooDeepReported;
@@ -31,6 +31,7 @@ final class MessageWalker {
     MessageWalker(MailLimits limits, Session session) {
         this.limits = limits;
         this.session = session;
+        this.headerBudget = new HeaderBudget(limits);
     }
 
     /** Parses and walks the message in {@code raw}. */
