@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.web.security;
 
+import io.micronaut.context.annotation.Property;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -30,9 +31,10 @@ public class AccessFilter implements Ordered {
     private final OpenPaths openPaths;
     private final String realm;
 
-    public AccessFilter(Authenticator authenticator, HttpAuthSettings settings) {
+    public AccessFilter(Authenticator authenticator, HttpAuthSettings settings,
+                        @Property(name = "tlsrpt.http.report-path") @Nullable String reportPath) {
         this.authenticator = authenticator;
-        this.openPaths = new OpenPaths(settings.openPaths());
+        this.openPaths = OpenPaths.of(settings, reportPath);
         this.realm = settings.realm().replace("\\", "").replace("\"", "");
     }
 

@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.web.security;
 
+import io.micronaut.context.annotation.Property;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
@@ -26,7 +27,7 @@ import java.util.Set;
  * another site, whether or not a login is configured (a browser sends a cached Basic login along):
  * <ul>
  *   <li>{@code Sec-Fetch-Site: cross-site} or {@code same-site} (another site, or another port or sub-domain of
- *   this one), and</li>
+ *   this one), or</li>
  *   <li>an {@code Origin} other than the request's own {@code scheme://host:port} (from the {@code Host} header, or
  *   {@code X-Forwarded-Host} / {@code X-Forwarded-Proto} set by a reverse proxy) or one of
  *   {@code tlsrpt.http.auth.allowed-origins}; {@code Origin: null} (a sandboxed page, a file, a redirect) included,
@@ -48,8 +49,9 @@ public class CrossSiteRequestFilter implements Ordered {
     private final OpenPaths openPaths;
     private final List<String> allowedOrigins;
 
-    public CrossSiteRequestFilter(HttpAuthSettings settings) {
-        this.openPaths = new OpenPaths(settings.openPaths());
+    public CrossSiteRequestFilter(HttpAuthSettings settings,
+                                  @Property(name = "tlsrpt.http.report-path") @Nullable String reportPath) {
+        this.openPaths = OpenPaths.of(settings, reportPath);
         this.allowedOrigins = settings.allowedOrigins().stream().map(CrossSiteRequestFilter::normalizeOrigin)
                 .filter(o -> o != null).toList();
     }

@@ -27,9 +27,13 @@ public class ExposureWarning implements ApplicationEventListener<ServerStartupEv
     private final HttpAuthSettings settings;
     private final String host;
 
-    public ExposureWarning(HttpAuthSettings settings, @Property(name = "micronaut.server.host") @Nullable String host) {
+    private final OpenPaths openPaths;
+
+    public ExposureWarning(HttpAuthSettings settings, @Property(name = "micronaut.server.host") @Nullable String host,
+                           @Property(name = "tlsrpt.http.report-path") @Nullable String reportPath) {
         this.settings = settings;
         this.host = host;
+        this.openPaths = OpenPaths.of(settings, reportPath);
     }
 
     @Override
@@ -47,7 +51,7 @@ public class ExposureWarning implements ApplicationEventListener<ServerStartupEv
             log.info("HTTP on {}: login required ({}{}{}); open without login: {}", where,
                     settings.users().isEmpty() ? "" : "Basic for " + settings.users().size() + " user(s)",
                     !settings.users().isEmpty() && settings.token() != null ? ", " : "",
-                    settings.token() == null ? "" : "bearer token", String.join(", ", settings.openPaths()));
+                    settings.token() == null ? "" : "bearer token", openPaths);
         } else {
             log.info("HTTP on {} (loopback only): no login configured", where);
         }

@@ -37,9 +37,10 @@ public class LoopbackHostFilter implements Ordered {
     private final List<String> allowedHosts;
 
     public LoopbackHostFilter(HttpAuthSettings settings,
-                              @Property(name = "micronaut.server.host") @Nullable String bindHost) {
+                              @Property(name = "micronaut.server.host") @Nullable String bindHost,
+                              @Property(name = "tlsrpt.http.report-path") @Nullable String reportPath) {
         this.active = !settings.loginRequired() && ExposureWarning.isLoopback(bindHost);
-        this.openPaths = new OpenPaths(settings.openPaths());
+        this.openPaths = OpenPaths.of(settings, reportPath);
         this.allowedHosts = settings.allowedOrigins().stream().map(CrossSiteRequestFilter::normalizeOrigin)
                 .filter(Objects::nonNull).map(o -> URI.create(o).getHost()).toList();
     }

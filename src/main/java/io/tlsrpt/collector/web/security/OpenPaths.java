@@ -1,5 +1,8 @@
 package io.tlsrpt.collector.web.security;
 
+import io.tlsrpt.collector.config.HttpAuthSettings;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,6 +16,21 @@ public final class OpenPaths {
     private final List<String> entries;
     private final List<String> exact;
     private final List<String> prefixes;
+
+    /**
+     * The open paths of the settings plus the path HTTPS reports are posted to ({@code tlsrpt.http.report-path}),
+     * which is open whatever {@code open-paths} says: RFC 8460 §5.4 senders post without a login.
+     */
+    static OpenPaths of(HttpAuthSettings settings, String reportPath) {
+        List<String> entries = new ArrayList<>(settings.openPaths());
+        if (reportPath != null && !reportPath.isBlank()) {
+            String p = reportPath.trim().startsWith("/") ? reportPath.trim() : "/" + reportPath.trim();
+            if (!entries.contains(p)) {
+                entries.add(p);
+            }
+        }
+        return new OpenPaths(entries);
+    }
 
     public OpenPaths(List<String> entries) {
         this.entries = List.copyOf(entries);

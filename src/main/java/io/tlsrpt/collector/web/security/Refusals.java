@@ -9,7 +9,10 @@ import io.micronaut.http.HttpResponse;
 
 import java.util.Map;
 
-/** The answers of the security filters: JSON for the API ({@code {"error": ...}}, as the API's 400s), text for pages. */
+/**
+ * The answers of the security filters: JSON for the API ({@code {"error": ...}}, like the API's 400s), text for
+ * pages.
+ */
 final class Refusals {
     private Refusals() {
     }
@@ -21,7 +24,8 @@ final class Refusals {
 
     static MutableHttpResponse<?> refuse(HttpRequest<?> request, HttpStatus status, String message) {
         MutableHttpResponse<?> response = isApi(request)
-                ? HttpResponse.status(status).body(Map.of("error", message)).contentType(MediaType.APPLICATION_JSON_TYPE)
+                ? HttpResponse.status(status).body(Map.of("error", message))
+                        .contentType(MediaType.APPLICATION_JSON_TYPE)
                 : HttpResponse.status(status).body(message + "\n").contentType(MediaType.TEXT_PLAIN + ";charset=utf-8");
         return response.header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
