@@ -131,8 +131,8 @@ public class MessageProcessor {
                 } else if (mapped.row() != null) {
                     rows.add(mapped.row());
                 } else {
-                    problems.add(new MessageOutcome.Problem(part.index(), part.fileName(), "field-too-long",
-                            "value too long to store: " + mapped.tooLongField()));
+                    problems.add(new MessageOutcome.Problem(part.index(), part.fileName(), mapped.code(),
+                            mapped.reason()));
                 }
             } else if (outcome instanceof ParseOutcome.Unusable bad) {
                 problems.add(new MessageOutcome.Problem(part.index(), part.fileName(), bad.code(), bad.detail()));

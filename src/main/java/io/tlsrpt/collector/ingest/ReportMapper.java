@@ -81,10 +81,36 @@ final class ReportMapper {
                 r.contactInfo(), reportDomain, notes.isEmpty() ? null : String.join("; ", notes), policies,
                 authenticated, foreignDomain);
         String tooLong = firstTooLong(row);
-        return tooLong == null ? new Mapped(row, null) : new Mapped(null, tooLong);
+        if (tooLong != null) {
+            return new Mapped(null, "field-too-long", "value too long to store: " + tooLong);
+        }
+        String tooLarge = firstCountTooLarge(row);
+        if (tooLarge != null) {
+            return new Mapped(null, "count-too-large", tooLarge + " is larger than " + MAX_COUNT
+                    + " (I-JSON, RFC 7493 §2.2): sums of such counts would overflow");
+        }
+        return new Mapped(row, null, null);
     }
 
-    record Mapped(ReportRow row, String tooLongField) {
+    /** The rows, or why the report cannot be stored (a code and a reason for people). */
+    record Mapped(ReportRow row, String code, String reason) {
+    }
+
+    /**
+     * The largest count stored: RFC 8460 §4 reports are I-JSON, whose numbers are exact only up to 2^53-1. Counts
+     * are summed into roll-ups; with this bound no sum of fewer than 1,024 such reports can overflow a long.
+     */
+    static final long MAX_COUNT = (1L << 53) - 1;
+
+    private static String firstCountTooLarge(ReportRow r) {
+        for (PolicyRow p : r.policies()) {
+            if (p.successful() > MAX_COUNT) return "total-successful-session-count";
+            if (p.failed() > MAX_COUNT) return "total-failure-session-count";
+            for (FailureRow f : p.failures()) {
+                if (f.failedSessionCount() > MAX_COUNT) return "failed-session-count";
+            }
+        }
+        return null;
     }
 
     private static String firstTooLong(ReportRow r) {

@@ -57,7 +57,9 @@ final class GzipInput extends FilterInputStream {
     }
 
     private static EOFException truncated(EOFException cause) {
-        EOFException e = new EOFException("truncated gzip: " + cause.getMessage());
+        // GZIPInputStream gives no message (null) when the data stops inside the header or the trailer.
+        EOFException e = new EOFException("truncated gzip: "
+                + (cause.getMessage() == null ? "unexpected end of data" : cause.getMessage()));
         e.initCause(cause);
         return e;
     }
