@@ -34,4 +34,25 @@ public final class Receiver {
         queue.submit(id);
         return new Acceptance.Accepted(id);
     }
+
+    /** How long the sweep leaves a message stored by {@link #storeHeld} to the caller that processes it. */
+    public static final java.time.Duration HOLD = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Stores the raw message durably like {@link #accept} but does not queue it: for a caller that processes it at
+     * once itself with {@link MessageProcessor#process(long)} and needs the outcome (an HTTPS report answers 201,
+     * 200 or 400; import counts exactly). The sweep leaves the message alone for {@link #HOLD}, so that it is not
+     * processed twice at the same time, and takes it after that should the caller not finish; a caller whose
+     * processing fails unexpectedly hands the message to {@link ProcessingQueue#submit(long)}.
+     */
+    public Acceptance storeHeld(String channel, Envelope envelope, byte[] raw) {
+        try {
+            return new Acceptance.Accepted(messages.insertHeld(envelope.receivedAt(), channel, envelope.clientIp(),
+                    envelope.helo(), envelope.mailFrom(), String.join(", ", envelope.recipients()), raw,
+                    envelope.receivedAt().plus(HOLD)));
+        } catch (StoreUnavailableException e) {
+            LOG.error("cannot store message from {}: {}", envelope.clientIp(), e.getMessage());
+            return new Acceptance.Unavailable("storage unavailable");
+        }
+    }
 }

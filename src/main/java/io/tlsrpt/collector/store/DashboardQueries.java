@@ -262,7 +262,8 @@ public final class DashboardQueries {
     }
 
     private static Optional<MessageInfo> message(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM message WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.*, CASE WHEN EXISTS (SELECT 1 FROM message_body b "
+                + "WHERE b.message_id = m.id) THEN 0 ELSE 1 END AS raw_purged FROM message m WHERE m.id = ?")) {
             Sql.bind(ps, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -279,7 +280,7 @@ public final class DashboardQueries {
                         new DkimColumns(rs.getString("dkim_status"), rs.getString("dkim_domain"),
                                 rs.getString("dkim_selector"), bool(rs, "dkim_aligned_from"),
                                 bool(rs, "dkim_aligned_submitter"), bool(rs, "dkim_tlsrpt_service"),
-                                rs.getString("dkim_reason"))));
+                                rs.getString("dkim_reason")), rs.getInt("raw_purged") == 1));
             }
         }
     }

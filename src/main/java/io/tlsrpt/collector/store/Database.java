@@ -15,8 +15,28 @@ public final class Database {
         this.dataSource = dataSource;
     }
 
-    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    /** Attempts of a transaction that the database aborted as a deadlock or serialization failure. */
+    static final int ATTEMPTS = 3;
+
+    /**
+     * Runs the work in one transaction: committed when it returns, rolled back when it throws. A transaction that the
+     * database aborted to break a deadlock (two instances, or the purge and processing, locking roll-up rows in
+     * another order) is run again from the start, at most {@link #ATTEMPTS} times; the work must therefore have no
+     * effect outside the connection.
+     */
     public <T> T inTransaction(SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (SQLException e) {
+                if (attempt >= ATTEMPTS || !isTransient(e)) {
+                    throw new StoreUnavailableException("database: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private <T> T once(SqlWork<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -27,9 +47,17 @@ public final class Database {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("database: " + e.getMessage(), e);
         }
+    }
+
+    /** Deadlock or serialization failure: 40001 (H2, PostgreSQL), 40P01 (PostgreSQL's deadlock_detected). */
+    private static boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs read-only work on a connection in auto-commit mode. */

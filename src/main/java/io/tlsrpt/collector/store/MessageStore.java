@@ -122,4 +122,56 @@ public final class MessageStore {
             }
         });
     }
+
+    /**
+     * Like {@link #insert}, but the sweep for unprocessed messages leaves the message alone until {@code holdUntil}
+     * (it is stored with that retry time): for a caller that processes the message at once itself and needs the
+     * outcome (HTTPS reports, import), so that the sweep does not process it at the same time. Processing clears
+     * the time; should the caller not finish, the sweep takes the message after it.
+     */
+    public long insertHeld(Instant receivedAt, String channel, String clientIp, String helo, String envelopeFrom,
+                           String envelopeTo, byte[] body, Instant holdUntil) {
+        return db.inTransaction(c -> {
+            long id;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO message (received_at, channel, client_ip, helo, envelope_from, envelope_to, "
+                            + "size_bytes, sha256, state, retry_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                Sql.bind(ps, receivedAt, channel, Text.clip(clientIp, 64), Text.clip(helo, 1024),
+                        Text.clip(envelopeFrom, 1024), Text.clip(envelopeTo, 8000), (long) body.length,
+                        Sql.sha256(body), RECEIVED, holdUntil);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO message_body (message_id, body) VALUES (?,?)")) {
+                Sql.bind(ps, id, body);
+                ps.executeUpdate();
+            }
+            return id;
+        });
+    }
+
+    /**
+     * The id of a stored message with exactly these bytes (lower-case hex SHA-256 of the raw message, as stored in
+     * {@code message.sha256}; indexed by schema V5), the oldest when there are several.
+     */
+    public Optional<Long> findBySha256(String sha256) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT MIN(id) FROM message WHERE sha256 = ?")) {
+                Sql.bind(ps, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long id = rs.getLong(1);
+                        return rs.wasNull() ? Optional.<Long>empty() : Optional.of(id);
+                    }
+                    return Optional.<Long>empty();
+                }
+            }
+        });
+    }
 }

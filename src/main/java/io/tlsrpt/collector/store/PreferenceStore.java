@@ -47,6 +47,20 @@ public final class PreferenceStore {
                 return;
             }
         }
-        ProcessingWriter.exec(c, "INSERT INTO preference (pref_name, pref_value) VALUES (?,?)", name, String.valueOf(value));
+        // Two instances setting the first value at once: the second insert hits the primary key; the savepoint keeps
+        // PostgreSQL's transaction usable, and the update then sets our value.
+        var savepoint = c.setSavepoint();
+        try {
+            ProcessingWriter.exec(c, "INSERT INTO preference (pref_name, pref_value) VALUES (?,?)", name,
+                    String.valueOf(value));
+            c.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            if (!Sql.isUniqueViolation(e)) {
+                throw e;
+            }
+            c.rollback(savepoint);
+            ProcessingWriter.exec(c, "UPDATE preference SET pref_value = ? WHERE pref_name = ?",
+                    String.valueOf(value), name);
+        }
     }
 }

@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,9 +18,18 @@ import java.util.List;
  */
 @Singleton
 public final class ProcessingWriter {
+    /**
+     * The generated key asked for by name: PostgreSQL's driver answers RETURN_GENERATED_KEYS with RETURNING *, which
+     * would send every inserted column back (a policy-string can be a megabyte).
+     */
+    private static final String[] ID = {"id"};
 
     /** Removes the rows an earlier run of this message stored, roll-up contributions included. */
     public void clearMessage(Connection c, long messageId) throws SQLException {
+        // Runs of the same message at once (the sweeps of two instances, a reprocess during the worker's run, the
+        // retention purge) take turns on the message row, so that the later one sees, and subtracts, exactly what
+        // the earlier one committed (without the lock both would subtract the same roll-up contributions).
+        lockMessage(c, messageId);
         for (ReportRow old : ReportReader.reportsOfMessage(c, messageId)) {
             Rollups.apply(c, old, -1);
         }
@@ -31,6 +39,16 @@ public final class ProcessingWriter {
         exec(c, "DELETE FROM report WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM report_duplicate WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM quarantine WHERE message_id = ?", messageId);
+    }
+
+    /** Locks the message row until the end of the transaction; false when there is no such message. */
+    static boolean lockMessage(Connection c, long messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM message WHERE id = ? FOR UPDATE")) {
+            Sql.bind(ps, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Stores the report, or records it as a duplicate of the one stored under the same key. */
@@ -113,7 +131,7 @@ public final class ProcessingWriter {
                         + "file_name, organization_name, report_id, start_datetime, end_datetime, start_raw, end_raw, "
                         + "contact_info, report_domain, utc_day, policy_count, total_successful, total_failure, notes, "
                         + "stored_at, authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                Statement.RETURN_GENERATED_KEYS)) {
+                ID)) {
             Sql.bind(ps, key, r.messageId(), r.partIndex(), Text.clip(r.fileName(), 4000), r.organizationName(),
                     r.reportId(), r.start(), r.end(), r.startRaw(), r.endRaw(), r.contactInfo(), r.reportDomain(),
                     r.day(), r.policies().size(), r.totalSuccessful(), r.totalFailure(), Text.clip(r.notes(), 4000),
@@ -129,7 +147,7 @@ public final class ProcessingWriter {
     private static long insertPolicy(Connection c, long reportId, PolicyRow p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy (report_id, policy_index, policy_type, "
                         + "policy_type_group, policy_domain, domain, policy_string, mx_host, total_successful, "
-                        + "total_failure) VALUES (?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                        + "total_failure) VALUES (?,?,?,?,?,?,?,?,?,?)", ID)) {
             Sql.bind(ps, reportId, p.position(), p.policyType(), p.policyTypeGroup(), p.policyDomain(), p.domain(),
                     p.policyString(), p.mxHost(), p.totalSuccessful(), p.totalFailure());
             ps.executeUpdate();

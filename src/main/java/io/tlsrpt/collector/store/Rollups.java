@@ -4,8 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The daily roll-ups, changed in the transaction that stores or removes a report's rows, so that they always equal
@@ -57,11 +61,13 @@ final class Rollups {
                 }
             }
         }
-        for (Map.Entry<DomainKey, Sum> e : domains.entrySet()) {
-            DomainKey k = e.getKey();
-            Sum s = e.getValue();
-            String key = Sql.hash(k.day.toString(), k.domain, k.org, String.valueOf(k.authenticated),
-                    String.valueOf(k.foreign));
+        // Rows are changed in the order of their keys, so that two transactions that change the same rows (two
+        // instances, or processing and the retention purge) lock them in the same order and do not deadlock.
+        for (Keyed<DomainKey> e : byKey(domains, k -> Sql.hash(k.day.toString(), k.domain, k.org,
+                String.valueOf(k.authenticated), String.valueOf(k.foreign)))) {
+            DomainKey k = e.k();
+            Sum s = e.sum();
+            String key = e.key();
             if (update(c, "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, "
                     + "failed = failed + ? WHERE group_key = ?", sign * s.reports, sign * s.successful,
                     sign * s.failed, key) == 0 && sign > 0) {
@@ -74,11 +80,12 @@ final class Rollups {
                         new Object[]{s.reports, s.successful, s.failed, key});
             }
         }
-        for (Map.Entry<FailureKey, Sum> e : failures.entrySet()) {
-            FailureKey k = e.getKey();
-            Sum s = e.getValue();
-            String key = Sql.hash(k.day.toString(), k.domain, k.policyType, k.resultType, k.mx, k.receivingIp,
-                    k.sendingIp, k.org, String.valueOf(k.authenticated), String.valueOf(k.foreign));
+        for (Keyed<FailureKey> e : byKey(failures, k -> Sql.hash(k.day.toString(), k.domain, k.policyType,
+                k.resultType, k.mx, k.receivingIp, k.sendingIp, k.org, String.valueOf(k.authenticated),
+                String.valueOf(k.foreign)))) {
+            FailureKey k = e.k();
+            Sum s = e.sum();
+            String key = e.key();
             String up = "UPDATE daily_failure SET sessions = sessions + ?, details = details + ? WHERE group_key = ?";
             if (update(c, up, sign * s.sessions, sign * s.details, key) == 0 && sign > 0) {
                 insertOrUpdate(c, "INSERT INTO daily_failure (group_key, utc_day, domain, policy_type, result_type, "
@@ -93,6 +100,17 @@ final class Rollups {
             update(c, "DELETE FROM daily_domain WHERE reports <= 0 AND utc_day = ?", day);
             update(c, "DELETE FROM daily_failure WHERE details <= 0 AND utc_day = ?", day);
         }
+    }
+
+    private record Keyed<K>(String key, K k, Sum sum) {
+    }
+
+    /** The groups with their row keys, in the order of the keys. */
+    private static <K> List<Keyed<K>> byKey(Map<K, Sum> groups, Function<K, String> key) {
+        List<Keyed<K>> list = new ArrayList<>(groups.size());
+        groups.forEach((k, s) -> list.add(new Keyed<>(key.apply(k), k, s)));
+        list.sort(Comparator.comparing(Keyed::key));
+        return list;
     }
 
     private static String orEmpty(String s) {

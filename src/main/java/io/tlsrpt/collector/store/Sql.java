@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 
 /** Small JDBC helpers shared by the repositories. */
@@ -22,9 +23,15 @@ final class Sql {
         for (int i = 0; i < values.length; i++) {
             Object v = values[i];
             if (v == null) {
-                ps.setNull(i + 1, Types.VARCHAR);
+                // Types.NULL: a null of no particular type, which PostgreSQL types from the column (a VARCHAR null
+                // is refused for a BOOLEAN, INT or TIMESTAMP column there); H2 takes any.
+                ps.setNull(i + 1, Types.NULL);
+            } else if (v instanceof String s) {
+                ps.setString(i + 1, text(s));
             } else if (v instanceof Instant t) {
-                ps.setObject(i + 1, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+                // Cut to the microseconds both databases keep: they would round the rest, and a date-range start of
+                // 23:59:59.9999999 would be read back on the next day (and its roll-ups subtracted from that day).
+                ps.setObject(i + 1, OffsetDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
             } else if (v instanceof LocalDate d) {
                 ps.setObject(i + 1, d);
             } else if (v instanceof byte[] b) {
@@ -33,6 +40,15 @@ final class Sql {
                 ps.setObject(i + 1, v);
             }
         }
+    }
+
+    /**
+     * Text as the database can keep it: PostgreSQL refuses U+0000 in text columns (H2 keeps it), and a report may
+     * carry one as a JSON escape ("\\u0000", kept verbatim by the parser). It is stored as U+FFFD on every database,
+     * so that both show the same; the raw message keeps the original bytes.
+     */
+    static String text(String s) {
+        return s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -54,7 +70,8 @@ final class Sql {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (String p : parts) {
-                byte[] b = (p == null ? "\u0000null" : p).getBytes(StandardCharsets.UTF_8);
+                // the stored form of the text, so that a key computed from values read back equals the original's
+                byte[] b = (p == null ? "\u0000null" : text(p)).getBytes(StandardCharsets.UTF_8);
                 md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
                 md.update(b);
             }

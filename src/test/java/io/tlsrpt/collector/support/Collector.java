@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * A whole collector (HTTP, SMTP, H2 file database) on random loopback ports, over a data directory that outlives
- * it so that a test can stop one and start another on the same data.
+ * it so that a test can stop one and start another on the same data. With {@code -Dtlsrpt.test.database=postgres}
+ * the database is PostgreSQL instead ({@link Postgres}), one per data directory.
  */
 public final class Collector implements AutoCloseable {
     private final EmbeddedServer server;
@@ -36,6 +37,13 @@ public final class Collector implements AutoCloseable {
         props.put("tlsrpt.smtp.port", 0);
         props.put("tlsrpt.data-dir", dataDir.toString());
         props.put("tlsrpt.processing.sweep-interval", 1);
+        if (Postgres.enabled()) {
+            // -Dtlsrpt.test.database=postgres: this data directory's own database on the tests' PostgreSQL server,
+            // or the database the test names (two collectors on one database).
+            Object url = extra.get("datasources.default.url");
+            props.putAll(url == null ? Postgres.datasourceFor(dataDir)
+                    : url.toString().startsWith("jdbc:postgresql:") ? Postgres.settings(url.toString()) : Map.of());
+        }
         // Every look-up (DKIM keys, published records) goes to a DNS server of the test's own on loopback, which
         // answers NXDOMAIN for every name a test has not added. Scheduled record checks are off unless asked for.
         TestDnsServer dns = TestDnsServer.start();
