@@ -118,7 +118,7 @@ class HttpsLimitsTest {
         }
     }
 
-    @Test")
+    @Test
     void aConfiguredPathStaysOpenWithoutListingItInOpenPaths() throws Exception {
         try (Collector c = Collector.start(dataDir, Map.of("tlsrpt.http.report-path", "/tls-reports",
                 "tlsrpt.http.auth.token", "s3cret-token-for-tests"))) {
