@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.ClientRateLimiter;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -18,7 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param deadlines         the timer that marks DATA deadlines
  */
 record SessionRules(String hostname, RecipientPolicy recipients, long maxMessageSize, long dataDeadlineMillis,
-                    int idleTimeoutMillis, TrustedNetworks trusted, MessageRateLimiter messageRate,
+                    int idleTimeoutMillis, TrustedNetworks trusted, ClientRateLimiter messageRate,
                     InFlightBudget inFlight, RefusalLog refusals,
                     ScheduledExecutorService deadlines) {
 }

@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.ClientRateLimiter;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.tlsrpt.collector.config.SmtpSettings;
@@ -58,7 +59,7 @@ public class SmtpReceiver {
                 2 * settings.maxMessageSize()));
         SessionRules rules = new SessionRules(hostname, recipients, settings.maxMessageSize(),
                 settings.dataTimeout() * 1000L, settings.connectionTimeout() * 1000, trusted,
-                new MessageRateLimiter(settings.maxMessagesPerIpPerMinute(), System::nanoTime), inFlight, refusals,
+                new ClientRateLimiter(settings.maxMessagesPerIpPerMinute(), System::nanoTime), inFlight, refusals,
                 deadlines);
         this.connections = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerIp(), trusted,
                 hostname, refusals);

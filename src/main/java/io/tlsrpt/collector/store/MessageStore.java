@@ -32,28 +32,7 @@ public final class MessageStore {
      */
     public long insert(Instant receivedAt, String channel, String clientIp, String helo, String envelopeFrom,
                        String envelopeTo, byte[] body) {
-        return db.inTransaction(c -> {
-            long id;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO message (received_at, channel, client_ip, helo, envelope_from, envelope_to, "
-                            + "size_bytes, sha256, state) VALUES (?,?,?,?,?,?,?,?,?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                Sql.bind(ps, receivedAt, channel, Text.clip(clientIp, 64), Text.clip(helo, 1024),
-                        Text.clip(envelopeFrom, 1024), Text.clip(envelopeTo, 8000), (long) body.length,
-                        Sql.sha256(body), RECEIVED);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO message_body (message_id, body) VALUES (?,?)")) {
-                Sql.bind(ps, id, body);
-                ps.executeUpdate();
-            }
-            return id;
-        });
+        return insertHeld(receivedAt, channel, clientIp, helo, envelopeFrom, envelopeTo, body, null);
     }
 
     /** A stored message as processing needs it. */

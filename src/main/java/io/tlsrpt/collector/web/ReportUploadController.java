@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.web;
 
+import io.tlsrpt.collector.ingest.ClientRateLimiter;
 import io.micronaut.context.annotation.Executable;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -71,7 +72,7 @@ public class ReportUploadController {
     private final boolean processingEnabled;
     private final long maxBytes;
     private final ClientAddress clients;
-    private final ReportRateLimiter rateLimiter;
+    private final ClientRateLimiter rateLimiter;
     private final int perMinute;
 
     public ReportUploadController(Receiver receiver, MessageProcessor processor, ProcessingQueue queue,
@@ -83,7 +84,7 @@ public class ReportUploadController {
         this.maxBytes = smtp.maxMessageSize();
         this.clients = new ClientAddress(settings.trustedProxies());
         this.perMinute = settings.reportsPerMinute();
-        this.rateLimiter = new ReportRateLimiter(perMinute, System::nanoTime);
+        this.rateLimiter = new ClientRateLimiter(perMinute, System::nanoTime);
     }
 
     /** POST {@code tlsrpt.http.report-path}: the route is made by {@link ReportUploadRoute}. */

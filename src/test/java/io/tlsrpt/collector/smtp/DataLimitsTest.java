@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.ClientRateLimiter;
 import io.tlsrpt.collector.support.Collector;
 import io.tlsrpt.collector.support.Mailer;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class DataLimitsTest {
     private static ReportMessageHandler handler(InFlightBudget budget, long maxSize) {
         TrustedNetworks trusted = TrustedNetworks.parse(List.of("127.0.0.1"));
         SessionRules rules = new SessionRules("tlsrpt-collector", new RecipientPolicy(List.of()), maxSize, 60_000,
-                60_000, trusted, new MessageRateLimiter(1, System::nanoTime), budget, new RefusalLog(), TIMER);
+                60_000, trusted, new ClientRateLimiter(1, System::nanoTime), budget, new RefusalLog(), TIMER);
         return new ReportMessageHandler(new Context(new InetSocketAddress("192.0.2.7", 25)), null, rules);
     }
 

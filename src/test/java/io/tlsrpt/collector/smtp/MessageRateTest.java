@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.ClientRateLimiter;
 import io.tlsrpt.collector.support.Collector;
 import io.tlsrpt.collector.support.Mailer;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class MessageRateTest {
     @Test
     void theBucketRefillsContinuously() {
         AtomicLong now = new AtomicLong(0);
-        MessageRateLimiter limiter = new MessageRateLimiter(6, now::get); // one every 10 s
+        ClientRateLimiter limiter = new ClientRateLimiter(6, now::get); // one every 10 s
         for (int i = 0; i < 6; i++) {
             assertTrue(limiter.tryAcquire("192.0.2.1").isEmpty());
         }
@@ -89,6 +90,6 @@ class MessageRateTest {
             assertTrue(limiter.tryAcquire("192.0.2.1").isEmpty(), "a full bucket again, never more than 6");
         }
         assertTrue(limiter.tryAcquire("192.0.2.1").isPresent());
-        assertTrue(new MessageRateLimiter(0, now::get).tryAcquire("x").isEmpty(), "0: no limit");
+        assertTrue(new ClientRateLimiter(0, now::get).tryAcquire("x").isEmpty(), "0: no limit");
     }
 }

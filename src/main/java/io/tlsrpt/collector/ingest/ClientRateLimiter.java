@@ -1,4 +1,4 @@
-package io.tlsrpt.collector.web;
+package io.tlsrpt.collector.ingest;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -7,11 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * HTTPS report posts per client per minute as a token bucket: a client may post {@code perMinute} reports at once,
- * then one more every {@code 60 / perMinute} seconds. Buckets that are full again are dropped, so memory follows
- * the clients of the last minute.
+ * Messages (over SMTP) or reports (over HTTPS) per client per minute, as a token bucket: a client may send
+ * {@code perMinute} at once, then one more every {@code 60 / perMinute} seconds. Buckets that are full again are dropped, so memory follows the clients
+ * of the last minute.
  */
-final class ReportRateLimiter {
+public final class ClientRateLimiter {
     private static final long MINUTE_NANOS = 60_000_000_000L;
     private static final int SWEEP_ABOVE = 10_000;
     private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
@@ -53,14 +53,18 @@ final class ReportRateLimiter {
         }
     }
 
-    ReportRateLimiter(int perMinute, LongSupplier nanoClock) {
+    public ClientRateLimiter(int perMinute, LongSupplier nanoClock) {
         this.perMinute = perMinute;
         this.nanoClock = nanoClock;
         this.lastSweep = nanoClock.getAsLong();
     }
 
-    /** Empty when the client may post now; otherwise the whole seconds to wait (at least 1). */
-    OptionalLong tryAcquire(String clientKey) {
+    public int perMinute() {
+        return perMinute;
+    }
+
+    /** Empty when the client may send a message now; otherwise the whole seconds to wait (at least 1). */
+    public OptionalLong tryAcquire(String clientKey) {
         if (perMinute <= 0) {
             return OptionalLong.empty();
         }
@@ -83,5 +87,9 @@ final class ReportRateLimiter {
                 it.remove();
             }
         }
+    }
+
+    public int trackedClients() {
+        return buckets.size();
     }
 }
