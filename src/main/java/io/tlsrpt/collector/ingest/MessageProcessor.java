@@ -19,6 +19,7 @@ import io.tlsrpt.collector.store.ProcessingWriter;
 import io.tlsrpt.collector.store.ReportRow;
 import io.tlsrpt.collector.store.StoreOutcome;
 import io.tlsrpt.collector.store.StoreUnavailableException;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public class MessageProcessor {
     private final Clock clock;
     private final ApplicationEventPublisher<ReportsStored> events;
     private final Trust trust;
+    private volatile List<IngestListener> listeners = List.of();
 
     public MessageProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
                             ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing,
@@ -67,6 +69,12 @@ public class MessageProcessor {
         this.maxAttempts = processing.maxAttempts();
         this.clock = Clock.systemUTC();
         this.events = events;
+    }
+
+    /** Every {@link IngestListener} bean (the metrics), told of each processed message. */
+    @Inject
+    void setListeners(List<IngestListener> listeners) {
+        this.listeners = List.copyOf(listeners);
     }
 
     /**
@@ -195,6 +203,13 @@ public class MessageProcessor {
             writer.finish(c, messageId, headers, dkim, state, stored, duplicates, problems.size(), now);
             return new MessageOutcome(messageId, state, stored, duplicates, problems);
         });
+        for (IngestListener l : listeners) {
+            try {
+                l.processed(messageId, outcome.state());
+            } catch (RuntimeException e) {
+                LOG.warn("ingest listener failed: {}", e.toString());
+            }
+        }
         Set<String> domains = new TreeSet<>();
         rows.forEach(r -> domains.add(r.reportDomain()));
         if (!domains.isEmpty()) {

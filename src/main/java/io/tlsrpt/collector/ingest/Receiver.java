@@ -2,9 +2,12 @@ package io.tlsrpt.collector.ingest;
 
 import io.tlsrpt.collector.store.MessageStore;
 import io.tlsrpt.collector.store.StoreUnavailableException;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * The way in for every transport: store the raw message durably, then hand it to processing. Callers answer
@@ -16,13 +19,32 @@ public final class Receiver {
 
     private final MessageStore messages;
     private final ProcessingQueue queue;
+    private volatile List<IngestListener> listeners = List.of();
 
     public Receiver(MessageStore messages, ProcessingQueue queue) {
         this.messages = messages;
         this.queue = queue;
     }
 
+    /** Every {@link IngestListener} bean (the metrics), told of each stored message. */
+    @Inject
+    void setListeners(List<IngestListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    private void stored(long id, String channel, long start) {
+        long nanos = System.nanoTime() - start;
+        for (IngestListener l : listeners) {
+            try {
+                l.stored(id, channel, nanos);
+            } catch (RuntimeException e) {
+                LOG.warn("ingest listener failed: {}", e.toString());
+            }
+        }
+    }
+
     public Acceptance accept(String channel, Envelope envelope, byte[] raw) {
+        long start = System.nanoTime();
         long id;
         try {
             id = messages.insert(envelope.receivedAt(), channel, envelope.clientIp(), envelope.helo(),
@@ -31,6 +53,7 @@ public final class Receiver {
             LOG.error("cannot store message from {}: {}", envelope.clientIp(), e.getMessage());
             return new Acceptance.Unavailable("storage unavailable");
         }
+        stored(id, channel, start);
         queue.submit(id);
         return new Acceptance.Accepted(id);
     }
@@ -46,10 +69,13 @@ public final class Receiver {
      * processing fails unexpectedly hands the message to {@link ProcessingQueue#submit(long)}.
      */
     public Acceptance storeHeld(String channel, Envelope envelope, byte[] raw) {
+        long start = System.nanoTime();
         try {
-            return new Acceptance.Accepted(messages.insertHeld(envelope.receivedAt(), channel, envelope.clientIp(),
+            long id = messages.insertHeld(envelope.receivedAt(), channel, envelope.clientIp(),
                     envelope.helo(), envelope.mailFrom(), String.join(", ", envelope.recipients()), raw,
-                    envelope.receivedAt().plus(HOLD)));
+                    envelope.receivedAt().plus(HOLD));
+            stored(id, channel, start);
+            return new Acceptance.Accepted(id);
         } catch (StoreUnavailableException e) {
             LOG.error("cannot store message from {}: {}", envelope.clientIp(), e.getMessage());
             return new Acceptance.Unavailable("storage unavailable");
