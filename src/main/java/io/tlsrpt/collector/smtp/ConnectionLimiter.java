@@ -1,5 +1,7 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.TrustedNetworks;
+import io.tlsrpt.collector.ingest.IpAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.server.Session;

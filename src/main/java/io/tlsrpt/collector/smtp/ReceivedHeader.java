@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.IpAddresses;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

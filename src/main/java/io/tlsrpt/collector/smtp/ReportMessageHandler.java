@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.IpAddresses;
 import io.tlsrpt.collector.ingest.Acceptance;
 import io.tlsrpt.collector.ingest.Envelope;
 import io.tlsrpt.collector.ingest.Receiver;

@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.TrustedNetworks;
 import io.tlsrpt.collector.ingest.ClientRateLimiter;
 import java.util.concurrent.ScheduledExecutorService;
 

@@ -1,5 +1,6 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.TrustedNetworks;
 import io.tlsrpt.collector.ingest.ClientRateLimiter;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;

@@ -1,5 +1,7 @@
 package io.tlsrpt.collector.smtp;
 
+import io.tlsrpt.collector.ingest.TrustedNetworks;
+import io.tlsrpt.collector.ingest.IpAddresses;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -1,14 +1,15 @@
-package io.tlsrpt.collector.smtp;
+package io.tlsrpt.collector.ingest;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code tlsrpt.smtp.trusted-networks}: addresses and CIDR networks ("127.0.0.0/8", "::1/128", "192.0.2.25").
+ * Trusted relays and proxies ({@code tlsrpt.smtp.trusted-networks}, {@code tlsrpt.http.trusted-proxies}): addresses
+ * and CIDR networks ("127.0.0.0/8", "::1/128", "192.0.2.25").
  * Entries are literals only, never looked up in DNS; a wrong entry stops the start with a message naming it.
  */
-final class TrustedNetworks {
+public final class TrustedNetworks {
     private record Network(byte[] prefix, int bits, String text) {
         boolean contains(byte[] a) {
             if (a.length != prefix.length) {
@@ -35,7 +36,17 @@ final class TrustedNetworks {
         this.networks = networks;
     }
 
-    static TrustedNetworks parse(List<String> entries) {
+    /** {@code tlsrpt.smtp.trusted-networks}. */
+    public static TrustedNetworks parse(List<String> entries) {
+        return parse("tlsrpt.smtp.trusted-networks", entries);
+    }
+
+    /**
+     * Addresses and CIDR networks of the setting named {@code setting} (also {@code tlsrpt.http.trusted-proxies}).
+     *
+     * @throws IllegalArgumentException naming the setting and the entry when one is not an address or network
+     */
+    public static TrustedNetworks parse(String setting, List<String> entries) {
         List<Network> out = new ArrayList<>();
         for (String raw : entries == null ? List.<String>of() : entries) {
             String e = raw == null ? "" : raw.trim();
@@ -45,7 +56,7 @@ final class TrustedNetworks {
             int slash = e.indexOf('/');
             String addr = slash < 0 ? e : e.substring(0, slash);
             InetAddress a = IpAddresses.parseLiteral(addr).orElseThrow(() -> new IllegalArgumentException(
-                    "tlsrpt.smtp.trusted-networks: \"" + e + "\" is not an IP address or CIDR network "
+                    setting + ": \"" + e + "\" is not an IP address or CIDR network "
                             + "(write e.g. 127.0.0.0/8, ::1/128 or 192.0.2.25; host names are not looked up)"));
             byte[] bytes = a.getAddress();
             int max = bytes.length * 8;
@@ -57,7 +68,7 @@ final class TrustedNetworks {
                     bits = -1;
                 }
                 if (bits < 0 || bits > max) {
-                    throw new IllegalArgumentException("tlsrpt.smtp.trusted-networks: \"" + e
+                    throw new IllegalArgumentException(setting + ": \"" + e
                             + "\" has a prefix length outside 0.." + max);
                 }
             }
@@ -66,7 +77,7 @@ final class TrustedNetworks {
         return new TrustedNetworks(List.copyOf(out));
     }
 
-    boolean contains(InetAddress a) {
+    public boolean contains(InetAddress a) {
         if (a == null) {
             return false;
         }

@@ -1,4 +1,4 @@
-package io.tlsrpt.collector.smtp;
+package io.tlsrpt.collector.ingest;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -9,12 +9,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** IP address literals (never a DNS look-up) and the key that per-client limits count by. */
-final class IpAddresses {
+public final class IpAddresses {
     private static final Pattern V4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern V6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
 
     /** IPv6 clients are counted by their /64: one customer network, however many addresses it uses. */
-    static final int IPV6_PREFIX = 64;
+    public static final int IPV6_PREFIX = 64;
 
     private IpAddresses() {
     }
@@ -23,7 +23,7 @@ final class IpAddresses {
      * An IPv4 dotted quad or an IPv6 address (optionally prefixed "IPv6:" as in RFC 5321 address literals), or empty.
      * Host names and anything else are refused without a look-up.
      */
-    static Optional<InetAddress> parseLiteral(String text) {
+    public static Optional<InetAddress> parseLiteral(String text) {
         if (text == null) {
             return Optional.empty();
         }
@@ -66,7 +66,7 @@ final class IpAddresses {
     }
 
     /** What the per-client limits count by: the address for IPv4, the /64 for IPv6. */
-    static String clientKey(InetAddress a) {
+    public static String clientKey(InetAddress a) {
         if (a == null) {
             return "unknown";
         }
