@@ -195,6 +195,8 @@ interface BenchCollector extends AutoCloseable {
         public void close() {
             try {
                 collector.close();
+                System.out.printf(Locale.ROOT, "collector stopped; data directory after stop %.1f MB (%s)%n",
+                        BenchSupport.mb(BenchSupport.dirSize(dataDir)), BenchSupport.files(dataDir));
             } finally {
                 BenchSupport.deleteTree(dataDir);
             }
@@ -414,7 +416,8 @@ interface BenchCollector extends AutoCloseable {
             dns.close();
             if (Files.isDirectory(dataDir)) {
                 System.out.printf(Locale.ROOT, "collector stopped (exit %s); data directory after stop %.1f MB (%s)%n",
-                        process.isAlive() ? "?" : String.valueOf(process.exitValue()),
+                        process.isAlive() ? "?" : process.exitValue() == 143 ? "143: SIGTERM, shut down"
+                                : String.valueOf(process.exitValue()),
                         BenchSupport.mb(BenchSupport.dirSize(dataDir)), BenchSupport.files(dataDir));
             }
             if (Boolean.getBoolean("bench.keep")) {

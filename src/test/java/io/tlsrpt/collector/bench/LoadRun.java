@@ -33,7 +33,7 @@ final class LoadRun {
             return BenchSupport.percentile(dataToReplyMs, percentile);
         }
 
-        void print(String label) {
+        void print(String label, boolean oneJvm) {
             System.out.printf(Locale.ROOT, "%-26s %d of %d accepted (250), %d failed%n", label + " accepted",
                     accepted, attempted, failed);
             errors.forEach(e -> System.out.println("  " + e));
@@ -46,8 +46,9 @@ final class LoadRun {
             System.out.printf(Locale.ROOT, "%-26s p50 %.2f ms  p99 %.2f ms%n", label + " whole session",
                     BenchSupport.percentile(sessionMs, 50), BenchSupport.percentile(sessionMs, 99));
             if (clientCpuNanos >= 0) {
-                System.out.printf(Locale.ROOT, "%-26s %.2f s CPU (%.0f%% of one core over the send phase)%n",
-                        label + " client JVM", clientCpuNanos / 1e9, 100.0 * clientCpuNanos / wallNanos);
+                System.out.printf(Locale.ROOT, "%-26s %.2f s CPU (%.0f%% of one core over the send phase)%s%n",
+                        label + " client JVM", clientCpuNanos / 1e9, 100.0 * clientCpuNanos / wallNanos,
+                        oneJvm ? " (client and collector: one JVM)" : "");
             }
         }
     }

@@ -86,7 +86,7 @@ public final class SmtpLoadBenchmark {
             long cpuEnd = c.cpuNanos();
             processSeconds = (System.nanoTime() - start) / 1e9;
             double sendSeconds = collector.wallNanos() / 1e9;
-            collector.print("collector");
+            collector.print("collector", !c.separateProcess());
             System.out.printf(Locale.ROOT, "%-26s %.2f s  -> %.1f messages/s processed (processing ended %.2f s "
                             + "after the last 250)%n", "collector until processed", processSeconds,
                     collector.accepted() / processSeconds, processSeconds - sendSeconds);
@@ -118,7 +118,7 @@ public final class SmtpLoadBenchmark {
             try (SmtpSink s = SmtpSink.start(binary)) {
                 LoadRun.warmUp(s.port(), new ReportMails("smtp-bench-warmup-" + run), warm);
                 sink = LoadRun.run(s.port(), messages, m);
-                sink.print("smtp-sink");
+                sink.print("smtp-sink", false);
             }
         }
 

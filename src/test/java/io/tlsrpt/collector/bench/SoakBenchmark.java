@@ -21,7 +21,8 @@ import java.util.function.ToDoubleFunction;
  * is a separate JVM), its RSS ({@code /proc/PID/status} VmRSS) and CPU in the interval, and the data directory's
  * size. When the time is up it waits (at most {@code --drain} seconds, default 300) until the backlog is 0, then
  * prints whether the backlog grew (first third of the samples against the last third) and the heap's trend. It
- * stops sending early when the data directory's file system has less than {@code --min-free-gb} (default 5) free.
+ * stops sending early when the data directory's file system has less than {@code --min-free-gb} (default 5) free
+ * or the data directory holds more than {@code --max-data-gb} (default 20).
  *
  * <p>Arguments: {@code --duration S} (default 60), {@code --sessions M}, {@code --rate R} (0: full speed),
  * {@code --interval S}, {@code --drain S}, and the collector options of {@link BenchCollector#start}
@@ -45,6 +46,7 @@ public final class SoakBenchmark {
         int interval = args.integer("interval", -1, "bench.interval", 10);
         int drain = args.integer("drain", -1, "bench.drain", 300);
         long minFree = (long) (args.decimal("min-free-gb", 5) * 1024 * 1024 * 1024);
+        long maxData = (long) (args.decimal("max-data-gb", 20) * 1024 * 1024 * 1024);
         int cores = Runtime.getRuntime().availableProcessors();
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf(Locale.ROOT, "SoakBenchmark: %d s, %d concurrent SMTP sessions, one connection per message, "
@@ -129,6 +131,12 @@ public final class SoakBenchmark {
                 if (free < minFree) {
                     System.out.printf(Locale.ROOT, "-- STOPPED EARLY: %.1f GB free on the data directory's file "
                             + "system, under --min-free-gb %.1f%n", free / 1073741824.0, minFree / 1073741824.0);
+                    stop.set(true);
+                }
+                long data = BenchSupport.dirSize(c.dataDir());
+                if (data > maxData) {
+                    System.out.printf(Locale.ROOT, "-- STOPPED EARLY: the data directory holds %.1f GB, over "
+                            + "--max-data-gb %.1f%n", data / 1073741824.0, maxData / 1073741824.0);
                     stop.set(true);
                 }
                 if (due >= end || stop.get()) {
