@@ -1,279 +1,193 @@
 package io.tlsrpt.collector.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tlsrpt.collector.cli.ReportMail;
-import io.tlsrpt.collector.support.Collector;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * SMTP load: N report e-mails (default 2,000) over M concurrent sessions (default 8), one connection per message as
- * real senders do, each a gzip report e-mail of about 5 KB, to a whole collector (default settings, any recipient)
- * on loopback. A raw-socket SMTP client measures exactly the time from the end of DATA ({@code CRLF.CRLF} written)
- * to the 250, which covers the durable store of the raw message.
+ * SMTP load with its baselines, in one run. N report e-mails (default 2,000) over M concurrent sessions (default 8),
+ * one connection per message as real senders do, each a gzip report e-mail of about 5 KB ({@link ReportMails}):
+ * <ol>
+ *     <li>against a whole collector (default settings, any recipient) on loopback, in this JVM or with
+ *     {@code --collector fork} as a separate JVM from the fat jar ({@link BenchCollector}); prints accepted/s,
+ *     processed/s (until every report is stored and nothing is pending), p50/p99 from the end of DATA to the 250
+ *     (which covers the durable store of the raw message), CPU of client and collector, the collector's heap after
+ *     a full GC, its RSS and data directory;</li>
+ *     <li>the same messages, sessions and client code against Postfix's {@code smtp-sink} ({@link SmtpSink}: the SMTP
+ *     acceptance ceiling on loopback), skipped with a note when it is not installed;</li>
+ *     <li>the in-process parse ceiling over the same messages ({@link ParseCeiling});</li>
+ * </ol>
+ * then a summary with the ratios. Prints figures; asserts nothing about time.
  *
- * <p>Prints figures; asserts nothing about time. Arguments: {@code [N] [M]} or {@code -Dbench.messages},
- * {@code -Dbench.sessions}. Client and collector share this JVM (and the machine's cores).
+ * <p>Arguments: {@code [N] [M]} or {@code --messages N --sessions M}, {@code --collector in-process|fork},
+ * {@code --jar PATH}, {@code --collector-jvm "OPTIONS"}, {@code --collector-prop key=value},
+ * {@code --warmup W} (messages per target before measuring; default N/20 between 20 and 500),
+ * {@code --no-sink}, {@code --no-parse}.
  */
 public final class SmtpLoadBenchmark {
-    static final String RUA = "tlsrpt@reports.example.com";
-    static final long SEND_TIMEOUT_MILLIS = 10 * 60_000;
+    // Kept as they were for other bench classes (PageTimeBenchmark uses RUA and eml).
+    static final String RUA = ReportMails.RUA;
+    static final int DETAILS = ReportMails.DETAILS;
+    static final int NOISE = ReportMails.NOISE;
     static final long PROCESS_TIMEOUT_MILLIS = 15 * 60_000;
-    /** Failure details per report, and random characters in each, for a ~5 KB e-mail. */
-    static final int DETAILS = 20;
-    static final int NOISE = 180;
 
     private SmtpLoadBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int n = BenchSupport.intArg(args, 0, "bench.messages", 2_000);
-        int m = BenchSupport.intArg(args, 1, "bench.sessions", 8);
-        System.out.printf(Locale.ROOT, "SmtpLoadBenchmark: %d messages over %d concurrent SMTP sessions, %d cores, "
-                + "java %s%n", n, m, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-
-        byte[][] messages = build(n);
-        long total = Arrays.stream(messages).mapToLong(b -> b.length).sum();
-        System.out.printf(Locale.ROOT, "built %d report e-mails, average size %.0f bytes (min %d, max %d)%n", n,
-                (double) total / n, Arrays.stream(messages).mapToInt(b -> b.length).min().orElse(0),
-                Arrays.stream(messages).mapToInt(b -> b.length).max().orElse(0));
-
-        Path dataDir = Files.createTempDirectory("tlsrpt-bench-smtp");
-        try {
-            try (Collector collector = Collector.start(dataDir, Map.of())) {
-                int port = collector.smtpPort();
-                // Warm-up outside the measurement: a few messages so that JIT, pools and H2 pages are alive.
-                int warm = Math.min(20, n);
-                for (int i = 0; i < warm; i++) {
-                    send(port, warmupMessage(i), new long[1]);
-                }
-                BenchSupport.awaitProcessed(collector, warm, 60_000);
-                long baseReports = BenchSupport.json(collector, "/api/stats").get("reportsStored").asLong();
-
-                AtomicInteger next = new AtomicInteger();
-                AtomicInteger failures = new AtomicInteger();
-                ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-                long[] dataToReply = new long[n];
-                long[] sessionNanos = new long[n];
-                ExecutorService pool = Executors.newFixedThreadPool(m);
-                long deadline = System.currentTimeMillis() + SEND_TIMEOUT_MILLIS;
-                long start = System.nanoTime();
-                for (int t = 0; t < m; t++) {
-                    pool.execute(() -> {
-                        int i;
-                        while ((i = next.getAndIncrement()) < n && System.currentTimeMillis() < deadline) {
-                            long s = System.nanoTime();
-                            long[] reply = new long[1];
-                            try {
-                                send(port, messages[i], reply);
-                                dataToReply[i] = reply[0];
-                            } catch (IOException | RuntimeException e) {
-                                failures.incrementAndGet();
-                                dataToReply[i] = -1;
-                                if (errors.size() < 5) {
-                                    errors.add("message " + i + ": " + e);
-                                }
-                            }
-                            sessionNanos[i] = System.nanoTime() - s;
-                        }
-                    });
-                }
-                pool.shutdown();
-                if (!pool.awaitTermination(SEND_TIMEOUT_MILLIS + 30_000, TimeUnit.MILLISECONDS)) {
-                    pool.shutdownNow();
-                    throw new IllegalStateException("send phase did not end in time");
-                }
-                long sendEnd = System.nanoTime();
-                int sent = Math.min(next.get(), n) - failures.get();
-                JsonNode stats = BenchSupport.awaitProcessed(collector, baseReports + sent, PROCESS_TIMEOUT_MILLIS);
-                long processedEnd = System.nanoTime();
-
-                double sendSeconds = (sendEnd - start) / 1e9;
-                double processSeconds = (processedEnd - start) / 1e9;
-                double[] replyMs = Arrays.stream(dataToReply).filter(v -> v > 0).mapToDouble(v -> v / 1e6).sorted()
-                        .toArray();
-                double[] sessionMs = Arrays.stream(sessionNanos).filter(v -> v > 0).mapToDouble(v -> v / 1e6).sorted()
-                        .toArray();
-
-                System.out.println();
-                System.out.printf(Locale.ROOT, "accepted (250)            %d of %d, %d failed%n", sent, n,
-                        failures.get());
-                errors.forEach(e -> System.out.println("  " + e));
-                System.out.printf(Locale.ROOT, "send phase                %.2f s  -> %.1f messages/s accepted (SMTP)%n",
-                        sendSeconds, sent / sendSeconds);
-                System.out.printf(Locale.ROOT, "until all processed       %.2f s  -> %.1f messages/s processed "
-                        + "(processing ended %.2f s after the last 250)%n", processSeconds, sent / processSeconds,
-                        processSeconds - sendSeconds);
-                System.out.printf(Locale.ROOT, "end of DATA -> 250        p50 %.2f ms  p99 %.2f ms  max %.2f ms  "
-                        + "mean %.2f ms%n", BenchSupport.percentile(replyMs, 50), BenchSupport.percentile(replyMs, 99),
-                        replyMs.length == 0 ? Double.NaN : replyMs[replyMs.length - 1],
-                        Arrays.stream(replyMs).average().orElse(Double.NaN));
-                System.out.printf(Locale.ROOT, "whole session (connect..QUIT)  p50 %.2f ms  p99 %.2f ms%n",
-                        BenchSupport.percentile(sessionMs, 50), BenchSupport.percentile(sessionMs, 99));
-                System.out.println("stats                     " + stats);
-                Arrays.fill(messages, null); // let the client's copies go before measuring the heap
-                System.out.println("after                     " + BenchSupport.heap()
-                        + " (client and collector in one JVM)");
-                System.out.printf(Locale.ROOT, "data directory            %.1f MB%n",
-                        BenchSupport.mb(BenchSupport.dirSize(dataDir)));
-            }
-            // The collector is closed now: H2 has written and compacted its file.
-            System.out.printf(Locale.ROOT, "data directory after close %.1f MB (%s)%n",
-                    BenchSupport.mb(BenchSupport.dirSize(dataDir)), BenchSupport.files(dataDir));
-        } finally {
-            BenchSupport.deleteTree(dataDir);
-        }
+    /** Kept for PageTimeBenchmark: one report e-mail as this benchmark builds them. */
+    static byte[] eml(Session session, byte[] json, String domain, String submitter, String reportId, LocalDate day)
+            throws Exception {
+        return ReportMails.eml(session, json, domain, submitter, reportId, day);
     }
 
-    static byte[][] build(int n) throws Exception {
-        Session session = Session.getInstance(new Properties());
-        Random rnd = new Random(8460);
-        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    /** Kept for other bench classes: n report e-mails as this benchmark sends them. */
+    static byte[][] build(int n) {
+        ReportMails mails = new ReportMails("smtp-bench-" + Long.toString(System.currentTimeMillis(), 36));
         byte[][] out = new byte[n][];
         for (int i = 0; i < n; i++) {
-            String[] reporter = BenchSupport.REPORTERS[i % BenchSupport.REPORTERS.length];
-            String domain = "domain-" + (i % 50) + ".example";
-            LocalDate day = yesterday.minusDays(i % 30);
-            String reportId = "smtp-bench-" + i + "-" + BenchSupport.hex(rnd, 12);
-            byte[] json = BenchSupport.report(rnd, reporter[0], reporter[1], reportId, domain, day, DETAILS, NOISE);
-            out[i] = eml(session, json, domain, reporter[1], reportId, day);
+            out[i] = mails.message(i);
         }
         return out;
     }
 
-    static byte[] warmupMessage(int i) throws Exception {
-        Session session = Session.getInstance(new Properties());
-        Random rnd = new Random(i);
-        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-        String reportId = "smtp-bench-warmup-" + i;
-        byte[] json = BenchSupport.report(rnd, "Warm-up", "warmup.example", reportId, "warmup.example", day,
-                DETAILS, NOISE);
-        return eml(session, json, "warmup.example", "warmup.example", reportId, day);
+    /** Kept for other bench classes: one SMTP session; {@code dataToReply[0]} gets end of DATA → 250 in ns. */
+    static void send(int port, byte[] message, long[] dataToReply) throws java.io.IOException {
+        dataToReply[0] = SmtpClient.send(port, message, RUA);
     }
 
-    static byte[] eml(Session session, byte[] json, String domain, String submitter, String reportId, LocalDate day)
-            throws Exception {
-        long startEpoch = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-        MimeMessage msg = ReportMail.build(session, json, domain, submitter, reportId,
-                submitter + "!" + domain + "!" + startEpoch + "!" + (startEpoch + 86399) + "!001.json.gz",
-                "noreply-smtp-tls-reporting@" + submitter, RUA);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
-        msg.writeTo(bytes);
-        return bytes.toByteArray();
+    public static void main(String[] argv) throws Exception {
+        BenchArgs args = new BenchArgs(argv);
+        int n = args.integer("messages", 0, "bench.messages", 2_000);
+        int m = args.integer("sessions", 1, "bench.sessions", 8);
+        int warm = args.integer("warmup", -1, "bench.warmup", Math.max(20, Math.min(500, n / 20)));
+        int cores = Runtime.getRuntime().availableProcessors();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        System.out.printf(Locale.ROOT, "SmtpLoadBenchmark: %d messages over %d concurrent SMTP sessions, one connection "
+                + "per message; %d warm-up messages per target; %d cores; java %s%n", n, m, warm, cores,
+                System.getProperty("java.version"));
+
+        long b0 = System.nanoTime();
+        ReportMails mails = new ReportMails("smtp-bench-" + run);
+        byte[][] messages = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            messages[i] = mails.message(i);
+        }
+        // (one thread; the messages are built before any timing starts)
+        double buildSeconds = (System.nanoTime() - b0) / 1e9;
+        long total = Arrays.stream(messages).mapToLong(b -> b.length).sum();
+        System.out.printf(Locale.ROOT, "built %d report e-mails in %.1f s (%.0f/s on one thread), average size %.0f "
+                        + "bytes (min %d, max %d)%n", n, buildSeconds, n / buildSeconds, (double) total / n,
+                Arrays.stream(messages).mapToInt(b -> b.length).min().orElse(0),
+                Arrays.stream(messages).mapToInt(b -> b.length).max().orElse(0));
+
+        // 1. The collector.
+        System.out.println();
+        System.out.println("== collector ==");
+        LoadRun.Result collector;
+        double processSeconds;
+        try (BenchCollector c = BenchCollector.start(args)) {
+            System.out.println(c.describe());
+            int port = c.smtpPort();
+            LoadRun.warmUp(port, new ReportMails("smtp-bench-warmup-" + run), warm);
+            JsonNode base = awaitProcessed(c, 0, warm, 120_000);
+            long baseReports = base.get("reportsStored").asLong();
+            long cpu0 = c.cpuNanos();
+            long start = System.nanoTime();
+            collector = LoadRun.run(port, messages, m);
+            long cpuSend = c.cpuNanos();
+            JsonNode stats = awaitProcessed(c, baseReports, collector.accepted(), PROCESS_TIMEOUT_MILLIS);
+            long cpuEnd = c.cpuNanos();
+            processSeconds = (System.nanoTime() - start) / 1e9;
+            double sendSeconds = collector.wallNanos() / 1e9;
+            collector.print("collector", !c.separateProcess());
+            System.out.printf(Locale.ROOT, "%-26s %.2f s  -> %.1f messages/s processed (processing ended %.2f s "
+                            + "after the last 250)%n", "collector until processed", processSeconds,
+                    collector.accepted() / processSeconds, processSeconds - sendSeconds);
+            if (cpu0 >= 0 && c.separateProcess()) {
+                System.out.printf(Locale.ROOT, "%-26s %.2f s CPU in the send phase (%.0f%% of one core), %.2f s "
+                                + "until processed (%.0f%%)%n", "collector JVM", (cpuSend - cpu0) / 1e9,
+                        100.0 * (cpuSend - cpu0) / collector.wallNanos(), (cpuEnd - cpu0) / 1e9,
+                        100.0 * (cpuEnd - cpu0) / (processSeconds * 1e9));
+            }
+            System.out.println("stats                      " + stats);
+            System.out.println("collector                  " + c.heapAfterGc() + (c.separateProcess() ? ""
+                    : String.format(Locale.ROOT, " (client and collector in one JVM: includes the client's %d "
+                    + "messages, %.1f MB)", n, BenchSupport.mb(total))));
+            System.out.printf(Locale.ROOT, "collector                  RSS %.0f MB; data directory %.1f MB%n",
+                    BenchSupport.mb(c.rssBytes()), BenchSupport.mb(BenchSupport.dirSize(c.dataDir())));
+        }
+
+        // 2. smtp-sink.
+        System.out.println();
+        System.out.println("== smtp-sink (Postfix; SMTP acceptance ceiling on loopback) ==");
+        LoadRun.Result sink = null;
+        Path binary = SmtpSink.find();
+        if (args.has("no-sink")) {
+            System.out.println("smtp-sink baseline skipped (--no-sink)");
+        } else if (binary == null) {
+            System.out.println("smtp-sink not installed: baseline skipped (apt-get install postfix provides "
+                    + "/usr/sbin/smtp-sink)");
+        } else {
+            try (SmtpSink s = SmtpSink.start(binary)) {
+                LoadRun.warmUp(s.port(), new ReportMails("smtp-bench-warmup-" + run), warm);
+                sink = LoadRun.run(s.port(), messages, m);
+                sink.print("smtp-sink", false);
+            }
+        }
+
+        // 3. Parse ceiling.
+        System.out.println();
+        System.out.println("== in-process parse ceiling (no SMTP, no database; " + cores + " threads) ==");
+        List<ParseCeiling.Figure> ceiling = args.has("no-parse") ? List.of() : ParseCeiling.run(messages, cores);
+
+        // Summary.
+        System.out.println();
+        System.out.printf(Locale.ROOT, "== summary: %d messages, %d sessions, %d cores; indicative figures ==%n", n, m,
+                cores);
+        double processed = collector.accepted() / processSeconds;
+        System.out.printf(Locale.ROOT, "collector accepted/s                 %9.1f%n", collector.acceptedPerSecond());
+        System.out.printf(Locale.ROOT, "collector processed/s                %9.1f%n", processed);
+        if (sink != null) {
+            System.out.printf(Locale.ROOT, "smtp-sink accepted/s                 %9.1f%n", sink.acceptedPerSecond());
+            System.out.printf(Locale.ROOT, "ratio collector/smtp-sink accepted/s %9.3f%n",
+                    collector.acceptedPerSecond() / sink.acceptedPerSecond());
+        }
+        for (ParseCeiling.Figure f : ceiling) {
+            System.out.printf(Locale.ROOT, "parse ceiling/s %-30s %9.0f   ratio collector processed/s / it %.4f%n",
+                    f.name(), f.perSecond(), processed / f.perSecond());
+        }
+        System.out.printf(Locale.ROOT, "end of DATA -> 250 collector         p50 %.2f ms  p99 %.2f ms%n",
+                collector.p(50), collector.p(99));
+        if (sink != null) {
+            System.out.printf(Locale.ROOT, "end of DATA -> 250 smtp-sink         p50 %.2f ms  p99 %.2f ms%n",
+                    sink.p(50), sink.p(99));
+        }
+        if (collector.failed() > 0 || (sink != null && sink.failed() > 0)) {
+            System.out.println("NOTE: some messages failed; see above");
+        }
     }
 
     /**
-     * One SMTP session on a new connection: EHLO, MAIL, RCPT, DATA, QUIT.
-     *
-     * @param dataToReply receives the nanoseconds from the end-of-data line written to the 250 read
+     * Polls {@code /api/stats} every 50 ms until nothing is pending and {@code baseReports + accepted} reports are
+     * stored.
      */
-    static void send(int port, byte[] message, long[] dataToReply) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-            socket.setSoTimeout(60_000);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 4096);
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
-            expect(in, 220);
-            command(out, "EHLO bench.reporter.test");
-            expect(in, 250);
-            command(out, "MAIL FROM:<noreply@reporter.test> SIZE=" + message.length);
-            expect(in, 250);
-            command(out, "RCPT TO:<" + RUA + ">");
-            expect(in, 250);
-            command(out, "DATA");
-            expect(in, 354);
-            writeDotStuffed(out, message);
-            out.flush();
-            long t0 = System.nanoTime();
-            out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            expect(in, 250);
-            dataToReply[0] = System.nanoTime() - t0;
-            command(out, "QUIT");
-            expect(in, 221);
-        }
-    }
-
-    private static void command(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    /** The message with leading dots doubled, ending in CRLF (the terminating ".CRLF" is written by the caller). */
-    private static void writeDotStuffed(OutputStream out, byte[] m) throws IOException {
-        boolean lineStart = true;
-        for (byte b : m) {
-            if (lineStart && b == '.') {
-                out.write('.');
+    static JsonNode awaitProcessed(BenchCollector c, long baseReports, long accepted, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        JsonNode stats = null;
+        while (System.currentTimeMillis() < deadline) {
+            stats = c.stats();
+            if (stats.get("messagesPending").asLong() == 0
+                    && stats.get("reportsStored").asLong() >= baseReports + accepted) {
+                return stats;
             }
-            out.write(b);
-            lineStart = b == '\n';
+            Thread.sleep(50);
         }
-        if (!lineStart) {
-            out.write('\r');
-            out.write('\n');
-        }
-    }
-
-    /** Reads one (possibly multi-line) reply and checks its code. */
-    private static void expect(InputStream in, int code) throws IOException {
-        List<String> lines = new ArrayList<>();
-        while (true) {
-            String line = readLine(in);
-            lines.add(line);
-            if (line.length() < 4 || line.charAt(3) != '-') {
-                break;
-            }
-            if (lines.size() > 100) {
-                throw new IOException("reply too long: " + lines);
-            }
-        }
-        String last = lines.get(lines.size() - 1);
-        if (!last.startsWith(String.valueOf(code))) {
-            throw new IOException("expected " + code + ", got " + String.join(" | ", lines));
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1) {
-            if (c == '\n') {
-                int len = sb.length();
-                return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
-            }
-            if (sb.length() > 4096) {
-                throw new IOException("reply line too long");
-            }
-            sb.append((char) c);
-        }
-        throw new IOException("connection closed; read so far: " + sb);
+        throw new IllegalStateException("not processed after " + timeoutMillis / 1000 + " s: " + stats);
     }
 }

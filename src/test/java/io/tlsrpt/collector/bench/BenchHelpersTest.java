@@ -1,0 +1,63 @@
+package io.tlsrpt.collector.bench;
+
+import io.tlsrpt.collector.mail.MailLimits;
+import io.tlsrpt.collector.mail.ReportFinder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmark kit's helpers (the benchmarks themselves are mains and never run in mvn test). */
+class BenchHelpersTest {
+
+    @Test
+    void histogramPercentilesAreNearestRankWithinABucket() {
+        LatencyHistogram h = new LatencyHistogram();
+        for (int ms = 1; ms <= 100; ms++) {
+            h.record(ms * 1_000_000L);
+        }
+        assertEquals(100, h.count());
+        assertEquals(50.0, h.percentileMillis(50), 0.011);
+        assertEquals(99.0, h.percentileMillis(99), 0.011);
+        assertEquals(100.0, h.maxMillis(), 1e-9);
+        assertEquals(50.5, h.meanMillis(), 1e-9);
+        h.record(5_000_000_000L); // 5 s, in the coarse buckets
+        assertEquals(5000.0, h.percentileMillis(100), 1.0);
+        LatencyHistogram copy = h.drain();
+        assertEquals(0, h.count());
+        assertTrue(Double.isNaN(h.percentileMillis(50)));
+        assertEquals(101, copy.count());
+    }
+
+    @Test
+    void argumentsTakeOptionsPositionalsAndFlags() {
+        BenchArgs a = new BenchArgs(new String[] {"500", "--sessions", "4", "--no-sink", "--collector=fork",
+                "--collector-prop", "a=1", "--collector-prop", "b=2"});
+        assertEquals(500, a.integer("messages", 0, "none", 1));
+        assertEquals(4, a.integer("sessions", 1, "none", 8));
+        assertTrue(a.flag("no-sink", false));
+        assertEquals("fork", a.string("collector", "in-process"));
+        assertEquals(List.of("a=1", "b=2"), a.all("collector-prop"));
+        assertEquals(7, a.integer("warmup", -1, "none", 7));
+    }
+
+    @Test
+    void templateMessagesAreReportMailsWithTheirOwnReportIds() {
+        MailTemplates t = MailTemplates.build("test-run");
+        byte[] first = t.message(0);
+        byte[] other = t.copy().message(MailTemplates.TEMPLATES); // same template, another id
+        MailTemplates.check(first, MailTemplates.id("test-run", 0));
+        MailTemplates.check(other, MailTemplates.id("test-run", MailTemplates.TEMPLATES));
+        String a = new String(first, StandardCharsets.ISO_8859_1);
+        String b = new String(other, StandardCharsets.ISO_8859_1);
+        assertFalse(a.equals(b));
+        assertTrue(a.contains("Message-ID: <" + MailTemplates.id("test-run", 0) + "@bench.reporter.test>"), a);
+        assertTrue(a.contains("multipart/report; report-type=\"tlsrpt\""), a);
+        assertEquals(1, new ReportFinder(MailLimits.defaults()).find(first).parts().size());
+        assertTrue(first.length > 4_500 && first.length < 6_000, "size " + first.length);
+    }
+}
