@@ -18,7 +18,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs processing after the 250, one message at a time, in the background. What the queue cannot take, and
+ * Runs processing after the 250 in the background, on {@code tlsrpt.processing.workers} threads; a message id is
+ * queued at most once at a time, so no message is processed by two workers at once. What the queue cannot take, and
  * what a crash left unprocessed, is found by the sweep: at start-up (after the spool recovery) and then every
  * {@code tlsrpt.processing.sweep-interval} seconds, stored messages in state "received" are processed.
  */
@@ -45,7 +46,7 @@ public class ProcessingQueue {
         this.processor = processor;
         this.messages = messages;
         this.enabled = settings.enabled();
-        int workers = 1;
+        int workers = Math.max(1, settings.workers());
         this.worker = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY),
                 r -> daemon(r, "tlsrpt-processing-" + threads.incrementAndGet()));
@@ -91,6 +92,11 @@ public class ProcessingQueue {
         } catch (RuntimeException e) {
             LOG.warn("sweep for unprocessed messages failed: {}", e.getMessage());
         }
+    }
+
+    /** Threads that process messages. */
+    public int workers() {
+        return worker.getMaximumPoolSize();
     }
 
     /** Messages waiting or being processed now. */
