@@ -199,5 +199,8 @@ public class SpoolKeeper {
             Thread.currentThread().interrupt();
         }
         cleanupQuietly(); // a clean stop leaves an empty spool
+        if (spool.writes() > 0) {
+            LOG.info("spool: {} messages written with {} directory fsyncs", spool.writes(), spool.directorySyncs());
+        }
     }
 }

@@ -82,7 +82,12 @@ public final class Spool {
         return dir;
     }
 
-    /** Directory fsyncs so far (fewer than writes when concurrent writers shared them). */
+    /** Files written so far. */
+    public long writes() {
+        return requested.get();
+    }
+
+    /** Directory fsyncs so far (fewer than {@link #writes()} when concurrent writers shared them). */
     public long directorySyncs() {
         return directorySyncs.get();
     }
