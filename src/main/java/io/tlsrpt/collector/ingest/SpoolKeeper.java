@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * <li>{@link #keep}: called by {@link Receiver} after the message row is committed and before the 250.</li>
  * <li>Start-up recovery, in the constructor, so before any transport accepts and before the first processing sweep
  * (both depend on this bean): temporary files (writes that never finished, never acknowledged) are deleted; each
- * complete file whose row is there with the same id and sha256 is deleted; any other is stored again (under its own
- * id when that is free on H2, else a new one) and deleted once the database has forced it to disk.</li>
+ * complete file whose row is there with the same id and sha256, and its bytes, is deleted; a row that survived a
+ * crash without its bytes (half a transaction, seen with H2) gets them back and is processed again; any other
+ * message is stored again (under its own id when that is free on H2, else a new one); each file is deleted once the
+ * database has forced the result to disk.</li>
  * <li>Clean-up every {@code tlsrpt.spool.cleanup-interval} seconds: the complete files are listed, the database
  * makes everything committed durable ({@link Database#checkpoint()}: {@code CHECKPOINT SYNC} on H2, nothing on
  * PostgreSQL), and the listed files are deleted: each was complete, so its row committed, before the checkpoint
@@ -51,18 +53,20 @@ public class SpoolKeeper {
         this.messages = messages;
         this.db = db;
         this.settings = settings;
+        try {
+            if (settings.enabled()) {
+                spool.open();
+            }
+            recover(); // also when disabled now: files left by an earlier run are still owed to the database
+        } catch (IOException e) {
+            throw new UncheckedIOException("spool " + spool.directory() + " cannot be recovered: " + e.getMessage(),
+                    e);
+        }
         if (!settings.enabled()) {
             cleaner = null;
             LOG.warn("tlsrpt.spool.enabled is false: an acknowledged message is durable only once the database has "
                     + "written it{}", db.isH2() ? " (H2 writes in the background: a crash may lose the last ones)" : "");
             return;
-        }
-        try {
-            spool.open();
-            recover();
-        } catch (IOException e) {
-            throw new UncheckedIOException("spool " + spool.directory() + " cannot be recovered: " + e.getMessage(),
-                    e);
         }
         cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tlsrpt-spool-cleanup");
@@ -106,6 +110,7 @@ public class SpoolKeeper {
         int present = 0;
         int restored = 0;
         int renumbered = 0;
+        int repaired = 0;
         int damaged = 0;
         boolean h2 = db.isH2();
         while (true) {
@@ -126,9 +131,14 @@ public class SpoolKeeper {
                     damaged++;
                     continue;
                 }
-                if (messages.holds(e.id(), e.sha256())) {
+                MessageStore.Held held = messages.held(e.id(), e.sha256());
+                if (held == MessageStore.Held.INTACT) {
                     present++;
-                } else if (h2 && !messages.exists(e.id())) {
+                } else if (held == MessageStore.Held.BODY_MISSING) {
+                    LOG.warn("spool: message {} survived the crash without its bytes; put back from the spool", e.id());
+                    messages.repairBody(e.id(), e.body());
+                    repaired++;
+                } else if (h2 && held == MessageStore.Held.ABSENT) {
                     messages.restore(e.id(), e.receivedAt(), e.channel(), e.clientIp(), e.helo(), e.envelopeFrom(),
                             e.envelopeTo(), e.body());
                     sameIds = true;
@@ -147,10 +157,10 @@ public class SpoolKeeper {
             db.checkpoint();
             spool.delete(handled);
         }
-        if (temporary > 0 || present + restored + renumbered + damaged > 0) {
+        if (temporary > 0 || present + restored + renumbered + repaired + damaged > 0) {
             LOG.info("spool recovery: {} unfinished writes deleted; {} messages already stored, {} stored again under "
-                            + "their id, {} under a new id, {} damaged files set aside", temporary, present,
-                    restored, renumbered, damaged);
+                            + "their id, {} under a new id, {} given back their lost bytes, {} damaged files set aside",
+                    temporary, present, restored, renumbered, repaired, damaged);
         }
     }
 

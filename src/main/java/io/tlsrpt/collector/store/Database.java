@@ -15,25 +15,54 @@ public final class Database {
         this.dataSource = dataSource;
     }
 
-    /** Attempts of a transaction that the database aborted as a deadlock or serialization failure. */
-    static final int ATTEMPTS = 3;
+    /** Attempts of a transaction that the database aborted as a deadlock, serialization failure or update conflict. */
+    static final int ATTEMPTS = 5;
 
     /**
      * Runs the work in one transaction: committed when it returns, rolled back when it throws. A transaction that the
      * database aborted to break a deadlock (two instances, or the purge and processing, locking roll-up rows in
-     * another order) is run again from the start, at most {@link #ATTEMPTS} times; the work must therefore have no
-     * effect outside the connection.
+     * another order), or that met another transaction's update of the same row (see {@link #isRetryable}), is run
+     * again from the start after a pause of a few milliseconds, at most {@link #ATTEMPTS} times; the work must
+     * therefore have no effect outside the connection.
      */
     public <T> T inTransaction(SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);
             } catch (SQLException e) {
-                if (attempt >= ATTEMPTS || !isTransient(e)) {
+                if (attempt >= ATTEMPTS || !isRetryable(e)) {
                     throw new StoreUnavailableException("database: " + e.getMessage(), e);
                 }
+                pause(attempt);
             }
         }
+    }
+
+    /** A few random milliseconds, more with each attempt, so that two conflicting workers fall out of step. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 + 4 * attempt));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What {@link #isTransient} names, and a unique violation: H2 (MVStore) reports one (23505 on the primary key)
+     * when two transactions UPDATE the same row, as two processing workers do with the roll-up row of one domain and
+     * day, instead of applying the second update after the first commits. Run again, the transaction sees the first
+     * one's row and succeeds; a unique violation that is real fails the same way each time and is then reported.
+     */
+    private static boolean isRetryable(SQLException e) {
+        if (isTransient(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <T> T once(SqlWork<T> work) throws SQLException {

@@ -160,15 +160,59 @@ public final class MessageStore {
         return Sql.sha256(body);
     }
 
-    /** True when the row with this id holds the message with these bytes (its sha256, lower-case hex). */
-    public boolean holds(long messageId, String sha256) {
+    /** What the database holds under a message id, compared with a copy of the message (the spool's). */
+    public enum Held {
+        /** The row and its bytes, with the same sha256. */
+        INTACT,
+        /** The row with the same sha256, but no bytes: half a transaction survived a crash (seen with H2). */
+        BODY_MISSING,
+        /** No row with this id. */
+        ABSENT,
+        /** A row with this id holds another message. */
+        OTHER
+    }
+
+    /** Compares what is stored under the id with a message of this sha256 (lower-case hex). */
+    public Held held(long messageId, String sha256) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM message WHERE id = ? AND sha256 = ?")) {
-                Sql.bind(ps, messageId, sha256);
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.sha256, b.body FROM message m "
+                    + "LEFT JOIN message_body b ON b.message_id = m.id WHERE m.id = ?")) {
+                Sql.bind(ps, messageId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
+                    if (!rs.next()) {
+                        return Held.ABSENT;
+                    }
+                    if (!sha256.equals(rs.getString(1).trim())) {
+                        return Held.OTHER;
+                    }
+                    byte[] body = rs.getBytes(2);
+                    return body != null && sha256.equals(Sql.sha256(body)) ? Held.INTACT : Held.BODY_MISSING;
                 }
             }
+        });
+    }
+
+    /**
+     * Puts back the bytes of a message whose row survived a crash without them ({@link Held#BODY_MISSING}), and
+     * marks it received so that it is processed again (processing is idempotent).
+     */
+    public void repairBody(long messageId, byte[] body) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM message_body WHERE message_id = ?")) {
+                Sql.bind(ps, messageId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO message_body (message_id, body) VALUES (?,?)")) {
+                Sql.bind(ps, messageId, body);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE message SET state = ?, retry_at = NULL WHERE id = ?")) {
+                Sql.bind(ps, RECEIVED, messageId);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 
