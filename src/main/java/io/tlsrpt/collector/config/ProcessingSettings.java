@@ -8,11 +8,18 @@ import io.micronaut.core.bind.annotation.Bindable;
  *
  * @param enabled       process stored messages; false only stores them (maintenance: accept mail, look later)
  * @param sweepInterval seconds between scans for stored messages not yet processed (a crash, a full queue)
- * @param maxAttempts   processing attempts that fail on an unexpected error before the message is quarantined
+ * @param maxAttempts   processing attempts that fail on an unexpected error (or on an SQL error that the same
+ *                      message will meet again) before the message is quarantined
+ * @param workers       threads that process messages at once. Default 2: processing is CPU work (decompress,
+ *                      parse, hash) plus a short transaction, and one thread kept up with only about a fifth of the
+ *                      SMTP rate on 2 cores; two use both cores while SMTP waits on the disk. More than the cores
+ *                      rarely helps and takes CPU from the SMTP sessions. Two workers may store reports of the same
+ *                      domain and day at once: roll-up rows are locked in key order and a deadlock is retried.
  */
 @ConfigurationProperties("tlsrpt.processing")
 public record ProcessingSettings(
         @Bindable(defaultValue = "true") boolean enabled,
         @Bindable(defaultValue = "30") int sweepInterval,
-        @Bindable(defaultValue = "3") int maxAttempts) {
+        @Bindable(defaultValue = "3") int maxAttempts,
+        @Bindable(defaultValue = "2") int workers) {
 }

@@ -79,7 +79,10 @@ public class MessageProcessor {
 
     /**
      * Processes the message; an unexpected error leaves it for the next sweep, and after
-     * {@code tlsrpt.processing.max-attempts} such errors it is quarantined with the error as its reason.
+     * {@code tlsrpt.processing.max-attempts} such errors it is quarantined with the error as its reason. A database
+     * error counts as such an error when the same message will meet it again (a data exception, a constraint, a
+     * statement refused); a database that is down, closed or locked ({@link StoreUnavailableException#isTransient()})
+     * is not counted: the message waits for the next sweep however long that takes.
      */
     public Optional<MessageOutcome> process(long messageId) {
         try {
@@ -89,18 +92,28 @@ public class MessageProcessor {
             }
             return Optional.of(process(stored.get()));
         } catch (StoreUnavailableException e) {
-            LOG.warn("message {}: database unavailable, will retry: {}", messageId, e.getMessage());
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            LOG.error("message {}: processing failed", messageId, e);
-            int attempts = messages.recordFailedAttempt(messageId, e.toString());
-            if (attempts >= maxAttempts) {
-                return Optional.of(store(messageId, new MessageHeaders(null, null, null, null, null, null),
-                        DkimColumns.NONE, List.of(), List.of(new MessageOutcome.Problem(null, null, "processing-error",
-                                "processing failed " + attempts + " times: " + e))));
+            if (e.isTransient()) {
+                // The database's state, not the message's: not counted, the next sweep tries again.
+                LOG.warn("message {}: database unavailable, will retry: {}", messageId, e.getMessage());
+                return Optional.empty();
             }
-            return Optional.empty();
+            // An SQL error this message will meet again (a value or constraint the database refuses): counted.
+            return failed(messageId, e);
+        } catch (RuntimeException e) {
+            return failed(messageId, e);
         }
+    }
+
+    /** Counts a failed attempt; quarantines the message with the error as its reason after max-attempts. */
+    private Optional<MessageOutcome> failed(long messageId, RuntimeException e) {
+        LOG.error("message {}: processing failed", messageId, e);
+        int attempts = messages.recordFailedAttempt(messageId, e.toString());
+        if (attempts >= maxAttempts) {
+            return Optional.of(store(messageId, new MessageHeaders(null, null, null, null, null, null),
+                    DkimColumns.NONE, List.of(), List.of(new MessageOutcome.Problem(null, null, "processing-error",
+                            "processing failed " + attempts + " times: " + e))));
+        }
+        return Optional.empty();
     }
 
     private MessageOutcome process(MessageStore.Stored message) {

@@ -18,9 +18,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs processing after the 250, one message at a time, in the background. What the queue cannot take, and what
- * a crash left unprocessed, is found by the sweep: at start-up and then every {@code tlsrpt.processing.sweep-interval}
- * seconds, stored messages in state "received" are processed.
+ * Runs processing after the 250 in the background, on {@code tlsrpt.processing.workers} threads; a message id is
+ * queued at most once at a time, so no message is processed by two workers at once. What the queue cannot take, and
+ * what a crash left unprocessed, is found by the sweep: at start-up (after the spool recovery) and then every
+ * {@code tlsrpt.processing.sweep-interval} seconds, stored messages in state "received" are processed.
  */
 @Context
 public class ProcessingQueue {
@@ -31,15 +32,24 @@ public class ProcessingQueue {
     private final MessageStore messages;
     private final boolean enabled;
     private final Set<Long> queued = ConcurrentHashMap.newKeySet();
-    private final ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE_CAPACITY), r -> daemon(r, "tlsrpt-processing"));
+    private final ThreadPoolExecutor worker;
+    private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "tlsrpt-sweep"));
 
-    public ProcessingQueue(MessageProcessor processor, MessageStore messages, ProcessingSettings settings) {
+    /**
+     * @param spool taken so that its start-up recovery (messages the database lost in a crash, stored again) has run
+     *              before the first sweep
+     */
+    public ProcessingQueue(MessageProcessor processor, MessageStore messages, ProcessingSettings settings,
+                           SpoolKeeper spool) {
         this.processor = processor;
         this.messages = messages;
         this.enabled = settings.enabled();
+        int workers = Math.max(1, settings.workers());
+        this.worker = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE_CAPACITY),
+                r -> daemon(r, "tlsrpt-processing-" + threads.incrementAndGet()));
         if (!enabled) {
             LOG.warn("tlsrpt.processing.enabled is false: messages are stored but not processed");
             return;
@@ -82,6 +92,11 @@ public class ProcessingQueue {
         } catch (RuntimeException e) {
             LOG.warn("sweep for unprocessed messages failed: {}", e.getMessage());
         }
+    }
+
+    /** Threads that process messages. */
+    public int workers() {
+        return worker.getMaximumPoolSize();
     }
 
     /** Messages waiting or being processed now. */

@@ -15,25 +15,54 @@ public final class Database {
         this.dataSource = dataSource;
     }
 
-    /** Attempts of a transaction that the database aborted as a deadlock or serialization failure. */
-    static final int ATTEMPTS = 3;
+    /** Attempts of a transaction that the database aborted as a deadlock, serialization failure or update conflict. */
+    static final int ATTEMPTS = 5;
 
     /**
      * Runs the work in one transaction: committed when it returns, rolled back when it throws. A transaction that the
      * database aborted to break a deadlock (two instances, or the purge and processing, locking roll-up rows in
-     * another order) is run again from the start, at most {@link #ATTEMPTS} times; the work must therefore have no
-     * effect outside the connection.
+     * another order), or that met another transaction's update of the same row (see {@link #isRetryable}), is run
+     * again from the start after a pause of a few milliseconds, at most {@link #ATTEMPTS} times; the work must
+     * therefore have no effect outside the connection.
      */
     public <T> T inTransaction(SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);
             } catch (SQLException e) {
-                if (attempt >= ATTEMPTS || !isTransient(e)) {
+                if (attempt >= ATTEMPTS || !isRetryable(e)) {
                     throw new StoreUnavailableException("database: " + e.getMessage(), e);
                 }
+                pause(attempt);
             }
         }
+    }
+
+    /** A few random milliseconds, more with each attempt, so that two conflicting workers fall out of step. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 1 + 4 * attempt));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What {@link #isTransient} names, and a unique violation: H2 (MVStore) reports one (23505 on the primary key)
+     * when two transactions UPDATE the same row, as two processing workers do with the roll-up row of one domain and
+     * day, instead of applying the second update after the first commits. Run again, the transaction sees the first
+     * one's row and succeeds; a unique violation that is real fails the same way each time and is then reported.
+     */
+    private static boolean isRetryable(SQLException e) {
+        if (isTransient(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private <T> T once(SqlWork<T> work) throws SQLException {
@@ -44,20 +73,103 @@ public final class Database {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    // A broken connection (the pool closes it on a class 08 error) cannot roll back; the work's own
+                    // error is the one that tells what happened and whether to try again.
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         }
     }
 
-    /** Deadlock or serialization failure: 40001 (H2, PostgreSQL), 40P01 (PostgreSQL's deadlock_detected). */
+    /**
+     * Worth running the transaction again at once: deadlock or serialization failure (40001 on H2 and PostgreSQL,
+     * 40P01 PostgreSQL's deadlock_detected, 90131 H2's concurrent update) and lock time-outs (HYT00 on H2, 55P03
+     * PostgreSQL's lock_not_available).
+     */
     private static boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState()))) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && RETRY_NOW.contains(s.getSQLState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static final java.util.Set<String> RETRY_NOW = java.util.Set.of("40001", "40P01", "90131", "HYT00",
+            "55P03");
+
+    /**
+     * True when the failure is the database's state, not the work's: it may well succeed later, unchanged. Connection
+     * failures (SQLState class 08, and JDBC's transient and recoverable exceptions, such as the pool's time-out),
+     * the database closed, shutting down, I/O errors, out of memory, or locked by another process (H2 error codes
+     * 90098, 90121, 90028, 90031, 90108, 90020, 90135), PostgreSQL's insufficient resources (class 53) and
+     * operator intervention (57P01-57P05, 57014 query cancelled), and what {@link #inTransaction} retries
+     * (deadlocks, serialization failures, lock time-outs) when the retries ran out. Anything else, notably data
+     * exceptions (class 22), constraint violations (23) and syntax or access errors (42), will fail again the same
+     * way for the same work.
+     */
+    public static boolean isTransientFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                String state = s.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                        || RETRY_NOW.contains(state) || H2_UNAVAILABLE.contains(state)) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * H2 error codes (its SQLState is the code) of a database that cannot work right now: 90098 database closed,
+     * 90121 called at shut-down, 90028 and 90031 I/O errors (a full disk among them), 90108 out of memory, 90020 file
+     * in use by another process, 90135 exclusive mode.
+     */
+    private static final java.util.Set<String> H2_UNAVAILABLE = java.util.Set.of("90098", "90121", "90028", "90031",
+            "90108", "90020", "90135");
+
+    private volatile Boolean h2;
+
+    /** True on H2, whose commits reach the disk in the background (see {@link #checkpoint()}). */
+    public boolean isH2() {
+        Boolean known = h2;
+        if (known == null) {
+            known = read(c -> c.getMetaData().getDatabaseProductName().toUpperCase(java.util.Locale.ROOT)
+                    .contains("H2"));
+            h2 = known;
+        }
+        return known;
+    }
+
+    /**
+     * Makes everything committed so far durable on disk. H2 writes commits in the background and never fsyncs on
+     * commit: {@code CHECKPOINT SYNC} writes and forces the store (H2 2.x). PostgreSQL's commits are durable when
+     * they return (its default synchronous_commit), so there is nothing to do (its CHECKPOINT needs a superuser).
+     *
+     * @throws StoreUnavailableException when the database cannot do it
+     */
+    public void checkpoint() {
+        if (!isH2()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("database: " + e.getMessage(), e);
+        }
     }
 
     /** Runs read-only work on a connection in auto-commit mode. */

@@ -24,8 +24,9 @@ public final class MessageStore {
     }
 
     /**
-     * Stores a raw message and its envelope in one committed transaction. When this returns, the message survives
-     * a kill -9 of the process (H2 with WRITE_DELAY=0, or PostgreSQL), and the caller may answer 250.
+     * Stores a raw message and its envelope in one committed transaction. On PostgreSQL the message is then durable;
+     * H2 writes its commits in the background, so the caller makes the message durable in the spool ({@link Spool})
+     * before it answers 250, until {@link Database#checkpoint()} has run.
      *
      * @return the message id
      * @throws StoreUnavailableException when the database cannot write (the caller answers 4xx)
@@ -150,6 +151,142 @@ public final class MessageStore {
                     }
                     return Optional.<Long>empty();
                 }
+            }
+        });
+    }
+
+    /** The lower-case hex SHA-256 of the bytes, as {@code message.sha256} holds it. */
+    public static String sha256(byte[] body) {
+        return Sql.sha256(body);
+    }
+
+    /** What the database holds under a message id, compared with a copy of the message (the spool's). */
+    public enum Held {
+        /** The row and its bytes, with the same sha256. */
+        INTACT,
+        /** The row with the same sha256, but no bytes: half a transaction survived a crash (seen with H2). */
+        BODY_MISSING,
+        /** No row with this id. */
+        ABSENT,
+        /** A row with this id holds another message. */
+        OTHER
+    }
+
+    /** Compares what is stored under the id with a message of this sha256 (lower-case hex). */
+    public Held held(long messageId, String sha256) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.sha256, b.body FROM message m "
+                    + "LEFT JOIN message_body b ON b.message_id = m.id WHERE m.id = ?")) {
+                Sql.bind(ps, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Held.ABSENT;
+                    }
+                    if (!sha256.equals(rs.getString(1).trim())) {
+                        return Held.OTHER;
+                    }
+                    byte[] body = rs.getBytes(2);
+                    return body != null && sha256.equals(Sql.sha256(body)) ? Held.INTACT : Held.BODY_MISSING;
+                }
+            }
+        });
+    }
+
+    /**
+     * Puts back the bytes of a message whose row survived a crash without them ({@link Held#BODY_MISSING}), and
+     * marks it received so that it is processed again (processing is idempotent).
+     */
+    public void repairBody(long messageId, byte[] body) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM message_body WHERE message_id = ?")) {
+                Sql.bind(ps, messageId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO message_body (message_id, body) VALUES (?,?)")) {
+                Sql.bind(ps, messageId, body);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE message SET state = ?, retry_at = NULL WHERE id = ?")) {
+                Sql.bind(ps, RECEIVED, messageId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** True when a message row with this id exists. */
+    public boolean exists(long messageId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM message WHERE id = ?")) {
+                Sql.bind(ps, messageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /**
+     * Stores a message again under the id it was first given, as received (not processed): recovery of a message
+     * that the database lost in a crash after it was acknowledged. The caller makes sure the id is free; afterwards
+     * {@link #moveIdsPastExisting()} keeps new ids from meeting it.
+     */
+    public void restore(long messageId, Instant receivedAt, String channel, String clientIp, String helo,
+                        String envelopeFrom, String envelopeTo, byte[] body) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO message (id, received_at, channel, client_ip, helo, envelope_from, envelope_to, "
+                            + "size_bytes, sha256, state) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                Sql.bind(ps, messageId, receivedAt, channel, Text.clip(clientIp, 64), Text.clip(helo, 1024),
+                        Text.clip(envelopeFrom, 1024), Text.clip(envelopeTo, 8000), (long) body.length,
+                        Sql.sha256(body), RECEIVED);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO message_body (message_id, body) VALUES (?,?)")) {
+                Sql.bind(ps, messageId, body);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Moves the id generator past the highest message id, after {@link #restore} put rows under ids that the
+     * generator may give out again (a crash can lose its increments along with the rows). Only while nothing else
+     * inserts messages (start-up, before any transport accepts).
+     */
+    public void moveIdsPastExisting() {
+        db.inTransaction(c -> {
+            long max;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT MAX(id) FROM message")) {
+                rs.next();
+                max = rs.getLong(1);
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE message ALTER COLUMN id RESTART WITH " + (max + 1));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Removes a message that was stored but never acknowledged (its spool copy could not be written, so the sender
+     * was told to retry), unless processing has already taken it.
+     *
+     * @return true when it was removed
+     */
+    public boolean discardUnacknowledged(long messageId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM message WHERE id = ? AND state = ? AND processed_at IS NULL "
+                            + "AND NOT EXISTS (SELECT 1 FROM report WHERE message_id = ?) "
+                            + "AND NOT EXISTS (SELECT 1 FROM report_duplicate WHERE message_id = ?) "
+                            + "AND NOT EXISTS (SELECT 1 FROM quarantine WHERE message_id = ?)")) {
+                Sql.bind(ps, messageId, RECEIVED, messageId, messageId, messageId);
+                return ps.executeUpdate() == 1;
             }
         });
     }
