@@ -205,26 +205,29 @@ public final class DashboardQueries {
 
     /** Reports whose date range starts in the period; with a domain, those sent for it or naming it in a policy. */
     public Page<ReportSummary> reports(String domain, Period period, Visibility visibility, PageRequest page) {
-        // With a domain: the ids of the reports sent for it (report_domain_day) and of those naming it in a policy
-        // (policy_domain_idx), as one UNION, instead of an OR over a subquery that makes the database visit every
-        // report of the period.
-        String where = " WHERE r.utc_day BETWEEN ? AND ?" + visibility.sql("r") + (domain == null ? ""
-                : " AND r.id IN (SELECT id FROM report WHERE report_domain = ? AND utc_day BETWEEN ? AND ? "
-                + "UNION SELECT p.report_id FROM policy p WHERE p.domain = ?)");
-        List<Object> args = new ArrayList<>(List.of(period.from(), period.to()));
+        // With a domain: joined to the ids of the reports sent for it (report_domain_day) and of those naming it in
+        // a policy (policy_domain_idx), as one derived table, instead of an OR over a subquery (or an IN over a
+        // UNION), which both databases answer by visiting every report of the period (4.5 s instead of 0.4 s on H2
+        // with 100,000 reports, cold).
+        String where = (domain == null ? " r" : " r JOIN (SELECT id FROM report WHERE report_domain = ? "
+                + "AND utc_day BETWEEN ? AND ? UNION SELECT p.report_id FROM policy p WHERE p.domain = ?) ids "
+                + "ON r.id = ids.id") + " WHERE r.utc_day BETWEEN ? AND ?" + visibility.sql("r");
+        List<Object> args = new ArrayList<>();
         if (domain != null) {
             args.add(domain);
             args.add(period.from());
             args.add(period.to());
             args.add(domain);
         }
+        args.add(period.from());
+        args.add(period.to());
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(*) FROM report r" + where, args.toArray());
+            long total = count(c, "SELECT COUNT(*) FROM report" + where, args.toArray());
             List<Object> pageArgs = new ArrayList<>(args);
             pageArgs.add(page.offset());
             pageArgs.add(page.limit());
             List<ReportSummary> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT r.* FROM report r" + where
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.* FROM report" + where
                     + " ORDER BY r.utc_day DESC, r.id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, pageArgs.toArray());
                 try (ResultSet rs = ps.executeQuery()) {

@@ -3,6 +3,8 @@ package io.tlsrpt.collector.bench;
 import io.micronaut.context.ApplicationContext;
 import io.tlsrpt.collector.ingest.IngestAccess;
 import io.tlsrpt.collector.ingest.Trust;
+import io.tlsrpt.collector.mail.FoundReports;
+import io.tlsrpt.collector.mail.ReportFinder;
 import io.tlsrpt.collector.report.ParseLimits;
 import io.tlsrpt.collector.report.ParseOutcome;
 import io.tlsrpt.collector.report.ReportParser;
@@ -127,6 +129,11 @@ public final class Seeder {
             {"dnssec-invalid", 2}, {"x-synthetic-unknown-result", 1},
     };
     private static final String RUA = "tlsrpt@collector.example";
+    /**
+     * The number the real {@link ReportFinder} gives the gzip part of {@link #email} (the message is 0, its text part
+     * 1): report pages find the report in the raw message by it. Checked on the first report of every run.
+     */
+    static final int REPORT_PART = 2;
 
     private Seeder() {
     }
@@ -204,6 +211,12 @@ public final class Seeder {
         long first = db.read(c -> scalar(c, "SELECT COUNT(*) FROM report"));
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         Model model = new Model(seed);
+        FoundReports found = ctx.getBean(ReportFinder.class).find(model.report(first, yesterday, seed,
+                new ReportParser()).eml);
+        if (found.parts().size() != 1 || found.parts().get(0).index() != REPORT_PART) {
+            throw new IllegalStateException("the real ReportFinder does not find the report as part " + REPORT_PART
+                    + " of the synthetic e-mail: " + found.parts() + " " + found.problems());
+        }
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -307,7 +320,7 @@ public final class Seeder {
             for (int i = 0; i < items.size(); i++) {
                 Synthetic s = items.get(i);
                 String reportDomain = IngestAccess.reportDomain(s.domain, s.domain, s.fileName, s.parsed.report());
-                ReportRow row = IngestAccess.toRow(ids[i], 1, s.fileName, reportDomain, s.parsed.report(),
+                ReportRow row = IngestAccess.toRow(ids[i], REPORT_PART, s.fileName, reportDomain, s.parsed.report(),
                         s.parsed.notes(), s.authenticated, trust.isForeign(reportDomain));
                 stored[i] = batch.store(row, now) instanceof StoreOutcome.Stored ? 1 : 0;
             }
