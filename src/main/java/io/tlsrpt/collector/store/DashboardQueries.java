@@ -42,20 +42,27 @@ public final class DashboardQueries {
     public Page<DomainSummary> domains(Period period, Visibility visibility, PageRequest page) {
         String flags = visibility.sql("");
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?"
-                    + flags, period.from(), period.to());
             List<DomainSummary> items = new ArrayList<>();
+            long total = -1;
+            // The number of domains comes with the page (a window over the groups), so that the groups are
+            // aggregated once, not once for the count and once for the page.
             try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, "
                     + "COUNT(DISTINCT organization_name) AS orgs, SUM(successful) AS ok, SUM(failed) AS bad, "
-                    + "MAX(utc_day) AS last_day FROM daily_domain WHERE utc_day BETWEEN ? AND ?" + flags + " GROUP BY domain "
+                    + "MAX(utc_day) AS last_day, COUNT(*) OVER () AS total_groups FROM daily_domain "
+                    + "WHERE utc_day BETWEEN ? AND ?" + flags + " GROUP BY domain "
                     + "ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, period.from(), period.to(), page.offset(), page.limit());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        total = rs.getLong("total_groups");
                         items.add(new DomainSummary(rs.getString("domain"), rs.getLong("reports"),
                                 rs.getLong("orgs"), rs.getLong("ok"), rs.getLong("bad"), Sql.date(rs, "last_day")));
                     }
                 }
+            }
+            if (total < 0) { // an empty page: nothing in the period, or an offset past the end
+                total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?"
+                        + flags, period.from(), period.to());
             }
             return new Page<>(items, total, page.limit(), page.offset());
         });
@@ -78,19 +85,20 @@ public final class DashboardQueries {
         }
         String groupBy = "domain, policy_type, result_type, receiving_mx, receiving_ip, sending_mta_ip";
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM daily_failure" + where + " GROUP BY "
-                    + groupBy + ") g", args.toArray());
+            long total = -1;
             List<Object> pageArgs = new ArrayList<>(args);
             pageArgs.add(page.offset());
             pageArgs.add(page.limit());
             Map<String, FailureGroup> groups = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
                     + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(utc_day) AS first_day, "
-                    + "MAX(utc_day) AS last_day FROM daily_failure" + where + " GROUP BY " + groupBy
+                    + "MAX(utc_day) AS last_day, COUNT(*) OVER () AS total_groups FROM daily_failure" + where
+                    + " GROUP BY " + groupBy
                     + " ORDER BY SUM(sessions) DESC, " + groupBy + " OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, pageArgs.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        total = rs.getLong("total_groups");
                         String mx = rs.getString("shown") != null ? rs.getString("shown") : rs.getString("receiving_mx");
                         FailureGroup g = new FailureGroup(rs.getString("domain"), rs.getString("policy_type"),
                                 rs.getString("result_type"), mx, rs.getString("receiving_ip"),
@@ -101,6 +109,10 @@ public final class DashboardQueries {
                                 rs.getString("receiving_ip"), rs.getString("sending_mta_ip")), g);
                     }
                 }
+            }
+            if (total < 0) { // an empty page: nothing in the period, or an offset past the end
+                total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM daily_failure" + where + " GROUP BY "
+                        + groupBy + ") g", args.toArray());
             }
             addOrganizations(c, where, args, groups);
             return new Page<>(new ArrayList<>(groups.values()), total, page.limit(), page.offset());

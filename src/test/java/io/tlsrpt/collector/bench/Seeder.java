@@ -130,10 +130,10 @@ public final class Seeder {
     };
     private static final String RUA = "tlsrpt@collector.example";
     /**
-     * The number the real {@link ReportFinder} gives the gzip part of {@link #email} (the message is 0, its text part
-     * 1): report pages find the report in the raw message by it. Checked on the first report of every run.
+     * The number the real {@link ReportFinder} gives the gzip part of {@link #email}: report pages find the report in
+     * the raw message by it. Checked on the first report of every run.
      */
-    static final int REPORT_PART = 2;
+    static final int REPORT_PART = 0;
 
     private Seeder() {
     }
