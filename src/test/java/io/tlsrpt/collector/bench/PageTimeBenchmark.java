@@ -42,7 +42,9 @@ import java.util.Map;
  *
  * <p>The store: {@code --reports N} seeds N reports with {@link Seeder} first (into {@code --data-dir}, or a temporary
  * directory deleted afterwards), or {@code --data-dir DIR} alone reuses a seeded directory. {@code --database
- * h2|postgres} as for the seeder. The collector runs with processing and record checks off. Prints figures; asserts
+ * h2|postgres} as for the seeder; {@code --skip REGEX} leaves out the URLs whose name (first column) matches, e.g.
+ * {@code --skip '.*export.*400d.*'} (a whole export of 400 days pages through up to tlsrpt.export.max-rows rows, each
+ * page a full aggregation). The collector runs with processing and record checks off. Prints figures; asserts
  * nothing about time.
  *
  * <pre>
@@ -94,7 +96,7 @@ public final class PageTimeBenchmark {
                         + "%d warm-up calls%n", db.where(), BenchSupport.mb(db.size(collector.context())), calls,
                         warmup);
                 System.out.println("stats " + BenchSupport.json(collector, "/api/stats"));
-                run(collector, calls, warmup);
+                run(collector, calls, warmup, o.get("skip"));
             }
         } finally {
             if (temporary) {
@@ -169,8 +171,11 @@ public final class PageTimeBenchmark {
         return u;
     }
 
-    static void run(Collector collector, int calls, int warmup) throws Exception {
+    static void run(Collector collector, int calls, int warmup, String skip) throws Exception {
         Map<String, String> urls = urls(collector);
+        if (skip != null) {
+            urls.keySet().removeIf(name -> name.matches(skip));
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         System.out.println();
         System.out.printf(Locale.ROOT, "%-36s %8s %8s %8s %10s  %s%n", "URL", "p50 ms", "p95 ms", "max ms", "bytes",
