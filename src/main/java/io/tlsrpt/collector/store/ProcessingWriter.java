@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The writes of processing one raw message, all on the caller's connection so that they share one transaction:
@@ -24,15 +23,18 @@ public final class ProcessingWriter {
      */
     private static final String[] ID = {"id"};
 
-    /** Removes the rows an earlier run of this message stored, roll-up contributions included. */
+    /**
+     * Removes the rows an earlier run of this message stored, roll-up contributions included. The contributions are
+     * summed by SQL over the stored rows (one row per roll-up group), so that a huge report is never read into memory.
+     */
     public void clearMessage(Connection c, long messageId) throws SQLException {
         // Runs of the same message at once (the sweeps of two instances, a reprocess during the worker's run, the
         // retention purge) take turns on the message row, so that the later one sees, and subtracts, exactly what
         // the earlier one committed (without the lock both would subtract the same roll-up contributions).
         lockMessage(c, messageId);
-        for (ReportRow old : ReportReader.reportsOfMessage(c, messageId)) {
-            Rollups.apply(c, old, -1);
-        }
+        Rollups.Delta old = new Rollups.Delta();
+        old.subtractStored(c, "r.message_id = ?", messageId);
+        old.apply(c);
         exec(c, "DELETE FROM failure_detail WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
                 messageId);
         exec(c, "DELETE FROM policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)", messageId);
@@ -53,33 +55,137 @@ public final class ProcessingWriter {
 
     /** Stores the report, or records it as a duplicate of the one stored under the same key. */
     public StoreOutcome store(Connection c, ReportRow r, Instant now) throws SQLException {
-        String key = r.key();
-        Long existing = existingReport(c, key);
-        if (existing != null) {
-            recordDuplicate(c, key, r, now);
-            return new StoreOutcome.Duplicate(existing);
+        try (Batch batch = batch(c)) {
+            StoreOutcome o = batch.store(r, now);
+            batch.flush();
+            return o;
         }
-        Savepoint sp = c.setSavepoint();
-        long reportId;
-        try {
-            reportId = insertReport(c, r, key, now);
-            c.releaseSavepoint(sp);
-        } catch (SQLException e) {
-            // Another instance stored the same key between our look-up and our insert: the unique constraint
-            // decides who was first, and we are the duplicate.
-            if (!Sql.isUniqueViolation(e)) {
-                throw e;
+    }
+
+    /**
+     * Stores many reports in the caller's transaction: the same rows as {@link #store} each, with prepared
+     * statements kept open, failure details inserted in JDBC batches, and the roll-up changes of all the reports
+     * summed and applied once per roll-up row at {@link Batch#flush()} (which must be called before the commit).
+     */
+    public Batch batch(Connection c) {
+        return new Batch(c);
+    }
+
+    /** See {@link #batch}. Not thread-safe: one per connection and transaction. */
+    public static final class Batch implements AutoCloseable {
+        private static final int FAILURE_BATCH = 1000;
+        private final Connection c;
+        private final Rollups.Delta delta = new Rollups.Delta();
+        private PreparedStatement report;
+        private PreparedStatement policy;
+        private PreparedStatement failure;
+        private int pendingFailures;
+
+        private Batch(Connection c) {
+            this.c = c;
+        }
+
+        /** Stores the report, or records it as a duplicate of the one stored under the same key. */
+        public StoreOutcome store(ReportRow r, Instant now) throws SQLException {
+            String key = r.key();
+            Long existing = existingReport(c, key);
+            if (existing != null) {
+                recordDuplicate(c, key, r, now);
+                return new StoreOutcome.Duplicate(existing);
             }
-            c.rollback(sp);
-            recordDuplicate(c, key, r, now);
-            return new StoreOutcome.Duplicate(existingReport(c, key));
+            Savepoint sp = c.setSavepoint();
+            long reportId;
+            try {
+                reportId = insertReport(r, key, now);
+                c.releaseSavepoint(sp);
+            } catch (SQLException e) {
+                // Another instance stored the same key between our look-up and our insert: the unique constraint
+                // decides who was first, and we are the duplicate.
+                if (!Sql.isUniqueViolation(e)) {
+                    throw e;
+                }
+                c.rollback(sp);
+                recordDuplicate(c, key, r, now);
+                return new StoreOutcome.Duplicate(existingReport(c, key));
+            }
+            for (PolicyRow p : r.policies()) {
+                long policyId = insertPolicy(reportId, p);
+                for (FailureRow f : p.failures()) {
+                    addFailure(reportId, policyId, f);
+                }
+            }
+            delta.add(r, 1);
+            return new StoreOutcome.Stored(reportId);
         }
-        for (PolicyRow p : r.policies()) {
-            long policyId = insertPolicy(c, reportId, p);
-            insertFailures(c, reportId, policyId, p.failures());
+
+        /** Inserts the failure details still batched and applies the roll-up changes. */
+        public void flush() throws SQLException {
+            if (pendingFailures > 0) {
+                failure.executeBatch();
+                pendingFailures = 0;
+            }
+            delta.apply(c);
         }
-        Rollups.apply(c, r, 1);
-        return new StoreOutcome.Stored(reportId);
+
+        private long insertReport(ReportRow r, String key, Instant now) throws SQLException {
+            if (report == null) {
+                report = c.prepareStatement("INSERT INTO report (report_key, message_id, part_index, "
+                        + "file_name, organization_name, report_id, start_datetime, end_datetime, start_raw, end_raw, "
+                        + "contact_info, report_domain, utc_day, policy_count, total_successful, total_failure, notes, "
+                        + "stored_at, authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        ID);
+            }
+            Sql.bind(report, key, r.messageId(), r.partIndex(), Text.clip(r.fileName(), 4000),
+                    r.organizationName(), r.reportId(), r.start(), r.end(), r.startRaw(), r.endRaw(),
+                    r.contactInfo(), r.reportDomain(), r.day(), r.policies().size(), r.totalSuccessful(),
+                    r.totalFailure(), Text.clip(r.notes(), 4000), now, r.authenticated(), r.foreignDomain());
+            report.executeUpdate();
+            try (ResultSet keys = report.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+
+        private long insertPolicy(long reportId, PolicyRow p) throws SQLException {
+            if (policy == null) {
+                policy = c.prepareStatement("INSERT INTO policy (report_id, policy_index, policy_type, "
+                        + "policy_type_group, policy_domain, domain, policy_string, mx_host, total_successful, "
+                        + "total_failure) VALUES (?,?,?,?,?,?,?,?,?,?)", ID);
+            }
+            Sql.bind(policy, reportId, p.position(), p.policyType(), p.policyTypeGroup(), p.policyDomain(),
+                    p.domain(), p.policyString(), p.mxHost(), p.totalSuccessful(), p.totalFailure());
+            policy.executeUpdate();
+            try (ResultSet keys = policy.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+
+        private void addFailure(long reportId, long policyId, FailureRow f) throws SQLException {
+            if (failure == null) {
+                failure = c.prepareStatement("INSERT INTO failure_detail (policy_id, report_id, "
+                        + "result_type, result_type_group, sending_mta_ip, receiving_mx_hostname, receiving_mx_norm, "
+                        + "receiving_mx_helo, receiving_ip, failed_session_count, additional_information, "
+                        + "failure_reason_code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+            }
+            Sql.bind(failure, policyId, reportId, f.resultType(), f.resultTypeGroup(), f.sendingMtaIp(),
+                    f.receivingMxHostname(), f.receivingMxNorm(), f.receivingMxHelo(), f.receivingIp(),
+                    f.failedSessionCount(), f.additionalInformation(), f.failureReasonCode());
+            failure.addBatch();
+            if (++pendingFailures >= FAILURE_BATCH) {
+                failure.executeBatch();
+                pendingFailures = 0;
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement ps : new PreparedStatement[]{report, policy, failure}) {
+                if (ps != null) {
+                    ps.close();
+                }
+            }
+        }
     }
 
     public void quarantine(Connection c, long messageId, Integer partIndex, String fileName, String code,
@@ -124,61 +230,6 @@ public final class ProcessingWriter {
     private static void recordDuplicate(Connection c, String key, ReportRow r, Instant now) throws SQLException {
         exec(c, "INSERT INTO report_duplicate (report_key, message_id, part_index, received_at) VALUES (?,?,?,?)",
                 key, r.messageId(), r.partIndex(), now);
-    }
-
-    private static long insertReport(Connection c, ReportRow r, String key, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO report (report_key, message_id, part_index, "
-                        + "file_name, organization_name, report_id, start_datetime, end_datetime, start_raw, end_raw, "
-                        + "contact_info, report_domain, utc_day, policy_count, total_successful, total_failure, notes, "
-                        + "stored_at, authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                ID)) {
-            Sql.bind(ps, key, r.messageId(), r.partIndex(), Text.clip(r.fileName(), 4000), r.organizationName(),
-                    r.reportId(), r.start(), r.end(), r.startRaw(), r.endRaw(), r.contactInfo(), r.reportDomain(),
-                    r.day(), r.policies().size(), r.totalSuccessful(), r.totalFailure(), Text.clip(r.notes(), 4000),
-                    now, r.authenticated(), r.foreignDomain());
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
-        }
-    }
-
-    private static long insertPolicy(Connection c, long reportId, PolicyRow p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy (report_id, policy_index, policy_type, "
-                        + "policy_type_group, policy_domain, domain, policy_string, mx_host, total_successful, "
-                        + "total_failure) VALUES (?,?,?,?,?,?,?,?,?,?)", ID)) {
-            Sql.bind(ps, reportId, p.position(), p.policyType(), p.policyTypeGroup(), p.policyDomain(), p.domain(),
-                    p.policyString(), p.mxHost(), p.totalSuccessful(), p.totalFailure());
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
-        }
-    }
-
-    private static void insertFailures(Connection c, long reportId, long policyId, List<FailureRow> failures)
-            throws SQLException {
-        if (failures.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO failure_detail (policy_id, report_id, "
-                + "result_type, result_type_group, sending_mta_ip, receiving_mx_hostname, receiving_mx_norm, "
-                + "receiving_mx_helo, receiving_ip, failed_session_count, additional_information, "
-                + "failure_reason_code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            int batched = 0;
-            for (FailureRow f : failures) {
-                Sql.bind(ps, policyId, reportId, f.resultType(), f.resultTypeGroup(), f.sendingMtaIp(),
-                        f.receivingMxHostname(), f.receivingMxNorm(), f.receivingMxHelo(), f.receivingIp(),
-                        f.failedSessionCount(), f.additionalInformation(), f.failureReasonCode());
-                ps.addBatch();
-                if (++batched % 1000 == 0) {
-                    ps.executeBatch();
-                }
-            }
-            ps.executeBatch();
-        }
     }
 
     static void exec(Connection c, String sql, Object... values) throws SQLException {

@@ -14,23 +14,6 @@ final class ReportReader {
     private ReportReader() {
     }
 
-    static List<ReportRow> reportsOfMessage(Connection c, long messageId) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM report WHERE message_id = ? ORDER BY id")) {
-            Sql.bind(ps, messageId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        }
-        List<ReportRow> rows = new ArrayList<>();
-        for (long id : ids) {
-            rows.add(report(c, id, Integer.MAX_VALUE));
-        }
-        return rows;
-    }
-
     /** The report with at most {@code maxFailures} failure details (all of them for roll-up arithmetic). */
     static ReportRow report(Connection c, long reportId, int maxFailures) throws SQLException {
         Map<Long, List<FailureRow>> failures = new LinkedHashMap<>();

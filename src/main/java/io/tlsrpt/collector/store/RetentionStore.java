@@ -82,6 +82,8 @@ public final class RetentionStore {
         long reports = 0;
         long duplicates = 0;
         long details = 0;
+        // The contributions of the batch's reports, summed by SQL from their rows and subtracted once per roll-up row.
+        Rollups.Delta delta = new Rollups.Delta();
         for (long[] ids : batch) {
             if (details >= DETAIL_BATCH) {
                 break; // the rest in the next transaction
@@ -90,18 +92,27 @@ public final class RetentionStore {
             // The same lock as processing takes (ProcessingWriter.clearMessage): a reprocess of the message and this
             // purge never both subtract the report's contributions.
             ProcessingWriter.lockMessage(c, ids[1]);
-            ReportRow row = ReportReader.report(c, reportId, Integer.MAX_VALUE);
-            if (row == null) {
+            if (!exists(c, reportId)) {
                 continue; // purged by another instance, or replaced by a reprocess (under a new id) meanwhile
             }
-            Rollups.apply(c, row, -1);
+            delta.subtractStored(c, "r.id = ?", reportId);
             duplicates += update(c, "DELETE FROM report_duplicate WHERE report_key = "
                     + "(SELECT report_key FROM report WHERE id = ?)", reportId);
             details += update(c, "DELETE FROM failure_detail WHERE report_id = ?", reportId);
             update(c, "DELETE FROM policy WHERE report_id = ?", reportId);
             reports += update(c, "DELETE FROM report WHERE id = ?", reportId);
         }
+        delta.apply(c);
         return new long[]{reports, duplicates};
+    }
+
+    private static boolean exists(Connection c, long reportId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM report WHERE id = ?")) {
+            Sql.bind(ps, reportId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Deletes quarantine entries created before {@code before}. */

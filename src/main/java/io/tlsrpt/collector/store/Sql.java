@@ -92,8 +92,16 @@ final class Sql {
     /** True for a unique-constraint violation, on H2 (23505) and PostgreSQL (23505) alike. */
     static boolean isUniqueViolation(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
-                return true;
+            if (t instanceof SQLException s) {
+                // a failed JDBC batch reports the statement's own error as its next exception
+                for (SQLException n = s; n != null; n = n.getNextException()) {
+                    if ("23505".equals(n.getSQLState())) {
+                        return true;
+                    }
+                    if (n.getNextException() == n) {
+                        break;
+                    }
+                }
             }
         }
         return false;
