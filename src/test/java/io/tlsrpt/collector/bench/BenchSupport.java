@@ -155,18 +155,32 @@ final class BenchSupport {
         return bytes / 1024.0 / 1024.0;
     }
 
+    /**
+     * Bytes of the regular files under the directory. Files that go away while it is walked (spool files the collector
+     * deletes after a checkpoint) are skipped: Files.walk would throw for them.
+     */
     static long dirSize(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
+        long[] total = {0};
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file,
+                                                               java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        total[0] += attrs.size();
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
                 }
-            }).sum();
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             return -1;
         }
+        return total[0];
     }
 
     /** "name size, ..." of the files in a directory tree. */
