@@ -122,6 +122,38 @@ record Issue(String key, boolean error, String message, String fix) {
          * Splits on ';' into fields numbered from 1; empty pieces are kept (value null, name "") so that the caller
          * can report them. A piece without '=' has a null value.
          */
+        /**
+         * The name=value fields of a record, names and values with surrounding blanks removed; what is not a
+         * name=value field, and blanks around '=', are reported as syntax issues (the grammar shared by RFC 8460
+         * §3 and RFC 8461 §3.1). Empty fields are skipped (a trailing ';' is allowed).
+         */
+        static List<Field> wellFormed(String raw, Collector is) {
+            List<Field> fields = raw.isBlank() ? List.of() : split(raw);
+            List<Field> named = new java.util.ArrayList<>();
+            for (Field f : fields) {
+                String where = "field " + f.number();
+                if (f.text().isEmpty()) {
+                    if (f.number() != fields.size()) {
+                        is.warn("syntax", where + " is empty (two ';' in a row)", "Remove the extra ';'.");
+                    }
+                    continue;
+                }
+                if (f.value() == null) {
+                    is.error("syntax", where + " (" + quote(f.text()) + ") is not name=value",
+                            "Write each field as name=value and separate fields with ';'.");
+                    continue;
+                }
+                String name = stripWsp(f.name());
+                String value = stripWsp(f.value());
+                if (!name.equals(f.name()) || !value.equals(f.value())) {
+                    is.error("syntax", where + " (" + quote(f.text()) + ") has spaces around '='",
+                            "Remove the spaces: " + name + "=" + value + ".");
+                }
+                named.add(new Field(f.number(), name, value, f.text()));
+            }
+            return named;
+        }
+
         static List<Field> split(String txt) {
             List<Field> out = new ArrayList<>();
             String[] pieces = txt.split(";", -1);

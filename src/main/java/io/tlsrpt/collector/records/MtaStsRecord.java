@@ -63,28 +63,10 @@ public record MtaStsRecord(String raw, String version, String id, List<String> e
         if (raw.isBlank()) {
             is.error("v", "the record is empty", "Publish \"v=STSv1; id=20240101T000000\".");
         }
-        List<Field> fields = raw.isBlank() ? List.of() : TagList.split(raw);
-        for (Field f : fields) {
+        for (Field f : TagList.wellFormed(raw, is)) {
             String where = "field " + f.number();
-            if (f.text().isEmpty()) {
-                if (f.number() != fields.size()) {
-                    is.warn("syntax", where + " is empty (two ';' in a row)", "Remove the extra ';'.");
-                }
-                continue;
-            }
-            if (f.value() == null) {
-                is.error("syntax", where + " (" + TagList.quote(f.text()) + ") is not name=value",
-                        "Write each field as name=value and separate fields with ';'.");
-                continue;
-            }
             String name = f.name();
             String value = f.value();
-            if (!name.equals(TagList.stripWsp(name)) || !value.equals(TagList.stripWsp(value))) {
-                is.error("syntax", where + " (" + TagList.quote(f.text()) + ") has spaces around '='",
-                        "Remove the spaces: " + TagList.stripWsp(name) + "=" + TagList.stripWsp(value) + ".");
-                name = TagList.stripWsp(name);
-                value = TagList.stripWsp(value);
-            }
             if (f.number() == 1 && !name.equals("v")) {
                 is.error("v", "the record must begin with v=" + VERSION + "; it begins with "
                         + TagList.quote(f.text()), "Put v=" + VERSION + " first: \"v=" + VERSION + "; id=...\".");

@@ -81,28 +81,10 @@ public record TlsrptRecord(String raw, String version, List<String> rua, List<St
         if (raw.isBlank()) {
             is.error("v", "the record is empty", "Publish \"v=TLSRPTv1; rua=mailto:tlsrpt@your-domain\".");
         }
-        List<Field> fields = raw.isBlank() ? List.of() : TagList.split(raw);
-        for (Field f : fields) {
+        for (Field f : TagList.wellFormed(raw, is)) {
             String where = "field " + f.number();
-            if (f.text().isEmpty()) {
-                if (f.number() != fields.size()) {
-                    is.warn("syntax", where + " is empty (two ';' in a row)", "Remove the extra ';'.");
-                }
-                continue;
-            }
-            if (f.value() == null) {
-                is.error("syntax", where + " (" + TagList.quote(f.text()) + ") is not name=value",
-                        "Write each field as name=value and separate fields with ';'.");
-                continue;
-            }
             String name = f.name();
             String value = f.value();
-            if (!name.equals(TagList.stripWsp(name)) || !value.equals(TagList.stripWsp(value))) {
-                is.error("syntax", where + " (" + TagList.quote(f.text()) + ") has spaces around '='",
-                        "Remove the spaces: " + TagList.stripWsp(name) + "=" + TagList.stripWsp(value) + ".");
-                name = TagList.stripWsp(name);
-                value = TagList.stripWsp(value);
-            }
             if (f.number() == 1) {
                 if (!name.equals("v")) {
                     is.error(name.equalsIgnoreCase("v") ? "version-typo" : "v", "the record must begin with v="
