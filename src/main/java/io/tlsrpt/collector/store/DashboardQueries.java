@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The queries behind the dashboard and the API. Filtered and paged in SQL; the views over failures and domains read
@@ -39,112 +38,89 @@ public final class DashboardQueries {
         this.db = db;
     }
 
+    /**
+     * The policy domains, the most failed sessions first. A period that covers every stored day reads a page of
+     * domain_total's index (sums over everything per view mode); any other period sums daily_domain over the period.
+     */
     public Page<DomainSummary> domains(Period period, Visibility visibility, PageRequest page) {
+        return db.read(c -> Coverage.coversEverything(c, period) ? domainsFromTotals(c, period, visibility, page)
+                : domainsFromDays(c, period, visibility, page));
+    }
+
+    static Page<DomainSummary> domainsFromDays(Connection c, Period period, Visibility visibility,
+                                                       PageRequest page) throws SQLException {
         String flags = visibility.sql("");
-        return db.read(c -> {
-            // A separate COUNT(DISTINCT) is cheaper here than a window over the groups (H2, 100,000 reports, 400
-            // days: 64 + 592 ms against 789 ms).
-            long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?"
-                    + flags, period.from(), period.to());
-            List<DomainSummary> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, "
-                    + "COUNT(DISTINCT organization_name) AS orgs, SUM(successful) AS ok, SUM(failed) AS bad, "
-                    + "MAX(utc_day) AS last_day FROM daily_domain WHERE utc_day BETWEEN ? AND ?" + flags + " GROUP BY domain "
-                    + "ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
-                Sql.bind(ps, period.from(), period.to(), page.offset(), page.limit());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(new DomainSummary(rs.getString("domain"), rs.getLong("reports"),
-                                rs.getLong("orgs"), rs.getLong("ok"), rs.getLong("bad"), Sql.date(rs, "last_day")));
-                    }
-                }
-            }
-            return new Page<>(items, total, page.limit(), page.offset());
-        });
-    }
-
-    public Page<FailureGroup> failures(FailureFilter filter, PageRequest page) {
-        StringBuilder where = new StringBuilder(" WHERE utc_day BETWEEN ? AND ?" + filter.visibility().sql(""));
-        List<Object> args = new ArrayList<>(List.of(filter.period().from(), filter.period().to()));
-        if (filter.domain() != null) {
-            where.append(" AND domain = ?");
-            args.add(filter.domain());
-        }
-        if (filter.resultType() != null) {
-            where.append(" AND result_type = ?");
-            args.add(filter.resultType());
-        }
-        if (filter.organization() != null) {
-            where.append(" AND organization_name = ?");
-            args.add(filter.organization());
-        }
-        String groupBy = "domain, policy_type, result_type, receiving_mx, receiving_ip, sending_mta_ip";
-        return db.read(c -> {
-            // The number of groups comes with the page (a window over the groups), so that the groups are aggregated
-            // once (H2, 100,000 reports, 400 days: 14.9 s against 5.7 + 11.2 s for a COUNT and the page).
-            long total = -1;
-            List<Object> pageArgs = new ArrayList<>(args);
-            pageArgs.add(page.offset());
-            pageArgs.add(page.limit());
-            Map<String, FailureGroup> groups = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
-                    + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(utc_day) AS first_day, "
-                    + "MAX(utc_day) AS last_day, COUNT(*) OVER () AS total_groups FROM daily_failure" + where
-                    + " GROUP BY " + groupBy
-                    + " ORDER BY SUM(sessions) DESC, " + groupBy + " OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
-                Sql.bind(ps, pageArgs.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        total = rs.getLong("total_groups");
-                        String mx = rs.getString("shown") != null ? rs.getString("shown") : rs.getString("receiving_mx");
-                        FailureGroup g = new FailureGroup(rs.getString("domain"), rs.getString("policy_type"),
-                                rs.getString("result_type"), mx, rs.getString("receiving_ip"),
-                                rs.getString("sending_mta_ip"), rs.getLong("sessions"), rs.getLong("details"),
-                                new ArrayList<>(), Sql.date(rs, "first_day"), Sql.date(rs, "last_day"));
-                        groups.put(groupKey(rs.getString("domain"), rs.getString("policy_type"),
-                                rs.getString("result_type"), rs.getString("receiving_mx"),
-                                rs.getString("receiving_ip"), rs.getString("sending_mta_ip")), g);
-                    }
-                }
-            }
-            if (total < 0) { // an empty page: nothing in the period, or an offset past the end
-                total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM daily_failure" + where + " GROUP BY "
-                        + groupBy + ") g", args.toArray());
-            }
-            addOrganizations(c, where, args, groups);
-            return new Page<>(new ArrayList<>(groups.values()), total, page.limit(), page.offset());
-        });
-    }
-
-    /** The reporting organisations of each group on the page, in one query bounded by the page's domains. */
-    private static void addOrganizations(Connection c, StringBuilder where, List<Object> args,
-                                         Map<String, FailureGroup> groups) throws SQLException {
-        if (groups.isEmpty()) {
-            return;
-        }
-        TreeSet<String> domains = new TreeSet<>();
-        groups.values().forEach(g -> domains.add(g.domain()));
-        String in = String.join(",", java.util.Collections.nCopies(domains.size(), "?"));
-        List<Object> orgArgs = new ArrayList<>(args);
-        orgArgs.addAll(domains);
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT domain, policy_type, result_type, "
-                + "receiving_mx, receiving_ip, sending_mta_ip, organization_name FROM daily_failure" + where
-                + " AND domain IN (" + in + ") ORDER BY organization_name")) {
-            Sql.bind(ps, orgArgs.toArray());
+        // A separate COUNT(DISTINCT) is cheaper here than a window over the groups (H2, 100,000 reports, 400
+        // days: 64 + 592 ms against 789 ms).
+        long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?"
+                + flags, period.from(), period.to());
+        List<DomainSummary> items = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, "
+                + "COUNT(DISTINCT organization_name) AS orgs, SUM(successful) AS ok, SUM(failed) AS bad, "
+                + "MAX(utc_day) AS last_day FROM daily_domain WHERE utc_day BETWEEN ? AND ?" + flags + " GROUP BY domain "
+                + "ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+            Sql.bind(ps, period.from(), period.to(), page.offset(), page.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    FailureGroup g = groups.get(groupKey(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6)));
-                    if (g != null && g.organizations().size() < 50) {
-                        g.organizations().add(rs.getString(7));
+                    items.add(new DomainSummary(rs.getString("domain"), rs.getLong("reports"),
+                            rs.getLong("orgs"), rs.getLong("ok"), rs.getLong("bad"), Sql.date(rs, "last_day")));
+                }
+            }
+        }
+        return new Page<>(items, total, page.limit(), page.offset());
+    }
+
+    static Page<DomainSummary> domainsFromTotals(Connection c, Period period, Visibility visibility,
+                                                         PageRequest page) throws SQLException {
+        int mode = visibility.mode();
+        long total = count(c, "SELECT COUNT(*) FROM domain_total WHERE view_mode = ?", mode);
+        Map<String, long[]> sums = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, reports, successful, failed FROM domain_total "
+                + "WHERE view_mode = ? ORDER BY failed DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+            Sql.bind(ps, mode, page.offset(), page.limit());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sums.put(rs.getString(1), new long[]{rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                }
+            }
+        }
+        Map<String, Long> reporters = new java.util.HashMap<>();
+        if (!sums.isEmpty()) {
+            List<Object> args = new ArrayList<>(List.of(mode));
+            args.addAll(sums.keySet());
+            try (PreparedStatement ps = c.prepareStatement("SELECT domain, COUNT(*) FROM domain_reporter_total "
+                    + "WHERE view_mode = ? AND domain IN (" + String.join(",",
+                    java.util.Collections.nCopies(sums.size(), "?")) + ") GROUP BY domain")) {
+                Sql.bind(ps, args.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        reporters.put(rs.getString(1), rs.getLong(2));
                     }
                 }
             }
         }
+        List<DomainSummary> items = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT utc_day FROM daily_domain WHERE domain = ? "
+                + "AND utc_day BETWEEN ? AND ?" + visibility.sql("") + " ORDER BY utc_day DESC FETCH FIRST 1 ROW ONLY")) {
+            for (Map.Entry<String, long[]> e : sums.entrySet()) {
+                Sql.bind(ps, e.getKey(), period.from(), period.to());
+                java.time.LocalDate last = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        last = Sql.date(rs, "utc_day");
+                    }
+                }
+                long[] v = e.getValue();
+                items.add(new DomainSummary(e.getKey(), v[0], reporters.getOrDefault(e.getKey(), 0L), v[1], v[2],
+                        last));
+            }
+        }
+        return new Page<>(items, total, page.limit(), page.offset());
     }
 
-    private static String groupKey(String... parts) {
-        return String.join("\u0000", parts);
+    /** The failure groups, the most failed sessions first (FailureGroupQueries). */
+    public Page<FailureGroup> failures(FailureFilter filter, PageRequest page) {
+        return db.read(c -> FailureGroupQueries.failures(c, filter, page));
     }
 
     /** The domain page: daily sessions, failure groups, policies seen and reports, each paged. */
@@ -362,12 +338,6 @@ public final class DashboardQueries {
     }
 
     private static long count(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Sql.count(c, sql, args);
     }
 }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,139 +128,178 @@ final class Rollups {
 
         /** Changes the roll-up rows and forgets the changes. */
         void apply(Connection c) throws SQLException {
-            // Rows are changed in the order of their keys, so that two transactions that change the same rows (two
-            // instances, or processing and the retention purge) lock them in the same order and do not deadlock.
-            List<Keyed<DomainKey>> ds = byKey(domains, k -> Sql.hash(k.day.toString(), k.domain, k.org,
+            List<Keyed<DomainKey>> ds = keyed(domains, k -> Sql.hash(k.day.toString(), k.domain, k.org,
                     String.valueOf(k.authenticated), String.valueOf(k.foreign)));
-            applyRows(c, ds, "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, "
-                            + "failed = failed + ? WHERE group_key = ?",
-                    e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.key},
-                    e -> e.sum.reports > 0,
-                    "INSERT INTO daily_domain (group_key, utc_day, domain, organization_name, reports, successful, "
-                            + "failed, authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?)",
-                    e -> new Object[]{e.key, e.k.day, e.k.domain, e.k.org, e.sum.reports, e.sum.successful,
-                            e.sum.failed, e.k.authenticated, e.k.foreign},
-                    e -> e.sum.reports < 0,
-                    "DELETE FROM daily_domain WHERE group_key = ? AND reports <= 0");
-            List<Keyed<FailureKey>> fs = byKey(failures, k -> Sql.hash(k.day.toString(), k.domain, k.policyType,
+            DAILY_DOMAIN.apply(c, ds, Keyed::key);
+            List<Keyed<FailureKey>> fs = keyed(failures, k -> Sql.hash(k.day.toString(), k.domain, k.policyType,
                     k.resultType, k.mx, k.receivingIp, k.sendingIp, k.org, String.valueOf(k.authenticated),
                     String.valueOf(k.foreign)));
-            applyRows(c, fs, "UPDATE daily_failure SET sessions = sessions + ?, details = details + ? "
-                            + "WHERE group_key = ?",
-                    e -> new Object[]{e.sum.sessions, e.sum.details, e.key},
-                    e -> e.sum.details > 0,
-                    "INSERT INTO daily_failure (group_key, utc_day, domain, policy_type, result_type, receiving_mx, "
-                            + "receiving_mx_shown, receiving_ip, sending_mta_ip, organization_name, sessions, details, "
-                            + "authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    e -> new Object[]{e.key, e.k.day, e.k.domain, e.k.policyType, e.k.resultType, e.k.mx, e.sum.shown,
-                            e.k.receivingIp, e.k.sendingIp, e.k.org, e.sum.sessions, e.sum.details, e.k.authenticated,
-                            e.k.foreign},
-                    e -> e.sum.details < 0,
-                    "DELETE FROM daily_failure WHERE group_key = ? AND details <= 0");
+            DAILY_FAILURE.apply(c, fs, Keyed::key);
+            applyTotals(c);
+            applyFailureGroups(c);
             domains.clear();
             failures.clear();
         }
+
+        /** domain_total and domain_reporter_total: the domain changes summed per view mode. */
+        private void applyTotals(Connection c) throws SQLException {
+            Map<ModeDomain, Sum> totals = new HashMap<>();
+            Map<ModeReporter, Sum> reporters = new HashMap<>();
+            domains.forEach((k, s) -> {
+                for (int mode : Visibility.modesOf(k.authenticated, k.foreign)) {
+                    Sum t = totals.computeIfAbsent(new ModeDomain(mode, k.domain), x -> new Sum());
+                    t.reports += s.reports;
+                    t.successful += s.successful;
+                    t.failed += s.failed;
+                    reporters.computeIfAbsent(new ModeReporter(mode, k.domain, k.org), x -> new Sum()).reports
+                            += s.reports;
+                }
+            });
+            DOMAIN_TOTAL.apply(c, changed(totals), e -> e.k().mode + " " + e.k().domain);
+            List<Keyed<ModeReporter>> rs = new ArrayList<>();
+            for (Keyed<ModeReporter> e : changed(reporters)) {
+                rs.add(new Keyed<>(Sql.hash(e.k().domain, e.k().org), e.k(), e.sum()));
+            }
+            REPORTER_TOTAL.apply(c, rs, e -> e.k().mode + " " + e.key());
+        }
+
+        /** failure_group, failure_group_day and failure_group_total: the failure changes summed per group. */
+        private void applyFailureGroups(Connection c) throws SQLException {
+            if (failures.isEmpty()) {
+                return;
+            }
+            Map<FailureGroups.Group, String> shown = new HashMap<>();
+            failures.forEach((k, s) -> shown.merge(group(k), s.shown == null ? k.mx : s.shown, (a, b) -> a));
+            Map<FailureGroups.Group, Long> ids = FailureGroups.ids(c, shown);
+            Map<GroupDay, Sum> days = new HashMap<>();
+            Map<ModeGroup, Sum> totals = new HashMap<>();
+            failures.forEach((k, s) -> {
+                long id = ids.get(group(k));
+                Sum d = days.computeIfAbsent(new GroupDay(id, k.day, k.authenticated, k.foreign), x -> new Sum());
+                d.sessions += s.sessions;
+                d.details += s.details;
+                for (int mode : Visibility.modesOf(k.authenticated, k.foreign)) {
+                    Sum t = totals.computeIfAbsent(new ModeGroup(mode, id, k.domain, k.resultType), x -> new Sum());
+                    t.sessions += s.sessions;
+                    t.details += s.details;
+                }
+            });
+            GROUP_DAY.apply(c, changed(days), e -> String.format("%020d %s %b %b", e.k().groupId, e.k().day,
+                    e.k().authenticated, e.k().foreign));
+            GROUP_TOTAL.apply(c, changed(totals), e -> e.k().mode + " " + String.format("%020d", e.k().groupId));
+        }
     }
 
-    /** Batch size of roll-up statements. */
-    private static final int BATCH = 500;
-
-    /**
-     * Updates every row; inserts those not there yet that the change creates (a positive count); deletes those the
-     * change empties. A row that another transaction inserted between our update and our insert (two instances on
-     * one PostgreSQL) is updated instead: the savepoint keeps PostgreSQL's transaction usable after the failed insert.
-     */
-    private static <K> void applyRows(Connection c, List<Keyed<K>> rows, String update,
-                                      Function<Keyed<K>, Object[]> updateValues,
-                                      java.util.function.Predicate<Keyed<K>> creates, String insert,
-                                      Function<Keyed<K>, Object[]> insertValues,
-                                      java.util.function.Predicate<Keyed<K>> mayEmpty, String delete)
-            throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        List<Keyed<K>> missing = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(update)) {
-            for (int from = 0; from < rows.size(); from += BATCH) {
-                List<Keyed<K>> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH));
-                for (Keyed<K> e : chunk) {
-                    Sql.bind(ps, updateValues.apply(e));
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0 && creates.test(chunk.get(i))) {
-                        missing.add(chunk.get(i));
-                    }
-                }
-            }
-        }
-        if (!missing.isEmpty()) {
-            var savepoint = c.setSavepoint();
-            try (PreparedStatement ps = c.prepareStatement(insert)) {
-                for (Keyed<K> e : missing) {
-                    Sql.bind(ps, insertValues.apply(e));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.releaseSavepoint(savepoint);
-            } catch (SQLException e) {
-                if (!Sql.isUniqueViolation(e)) {
-                    throw e;
-                }
-                c.rollback(savepoint);
-                for (Keyed<K> row : missing) {
-                    insertOrUpdate(c, insert, insertValues.apply(row), update, updateValues.apply(row));
-                }
-            }
-        }
-        List<Keyed<K>> emptied = rows.stream().filter(mayEmpty).toList();
-        if (!emptied.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(delete)) {
-                for (Keyed<K> e : emptied) {
-                    Sql.bind(ps, e.key);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
+    private static FailureGroups.Group group(FailureKey k) {
+        return new FailureGroups.Group(k.domain, k.policyType, k.resultType, k.mx);
     }
+
+    private record ModeDomain(int mode, String domain) {
+    }
+
+    private record ModeReporter(int mode, String domain, String org) {
+    }
+
+    private record GroupDay(long groupId, LocalDate day, boolean authenticated, boolean foreign) {
+    }
+
+    private record ModeGroup(int mode, long groupId, String domain, String resultType) {
+    }
+
+    private static final RollupRows<Keyed<DomainKey>> DAILY_DOMAIN = new RollupRows<>(
+            "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, failed = failed + ? "
+                    + "WHERE group_key = ?",
+            e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.key},
+            e -> e.sum.reports > 0,
+            "INSERT INTO daily_domain (group_key, utc_day, domain, organization_name, reports, successful, failed, "
+                    + "authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?)",
+            e -> new Object[]{e.key, e.k.day, e.k.domain, e.k.org, e.sum.reports, e.sum.successful, e.sum.failed,
+                    e.k.authenticated, e.k.foreign},
+            e -> e.sum.reports < 0,
+            "DELETE FROM daily_domain WHERE group_key = ? AND reports <= 0", e -> new Object[]{e.key});
+
+    private static final RollupRows<Keyed<FailureKey>> DAILY_FAILURE = new RollupRows<>(
+            "UPDATE daily_failure SET sessions = sessions + ?, details = details + ? WHERE group_key = ?",
+            e -> new Object[]{e.sum.sessions, e.sum.details, e.key},
+            e -> e.sum.details > 0,
+            "INSERT INTO daily_failure (group_key, utc_day, domain, policy_type, result_type, receiving_mx, "
+                    + "receiving_mx_shown, receiving_ip, sending_mta_ip, organization_name, sessions, details, "
+                    + "authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            e -> new Object[]{e.key, e.k.day, e.k.domain, e.k.policyType, e.k.resultType, e.k.mx, e.sum.shown,
+                    e.k.receivingIp, e.k.sendingIp, e.k.org, e.sum.sessions, e.sum.details, e.k.authenticated,
+                    e.k.foreign},
+            e -> e.sum.details < 0,
+            "DELETE FROM daily_failure WHERE group_key = ? AND details <= 0", e -> new Object[]{e.key});
+
+    private static final RollupRows<Keyed<ModeDomain>> DOMAIN_TOTAL = new RollupRows<>(
+            "UPDATE domain_total SET reports = reports + ?, successful = successful + ?, failed = failed + ? "
+                    + "WHERE view_mode = ? AND domain = ?",
+            e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.k.mode, e.k.domain},
+            e -> e.sum.reports > 0,
+            "INSERT INTO domain_total (view_mode, domain, reports, successful, failed) VALUES (?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.k.domain, e.sum.reports, e.sum.successful, e.sum.failed},
+            e -> e.sum.reports < 0,
+            "DELETE FROM domain_total WHERE view_mode = ? AND domain = ? AND reports <= 0",
+            e -> new Object[]{e.k.mode, e.k.domain});
+
+    private static final RollupRows<Keyed<ModeReporter>> REPORTER_TOTAL = new RollupRows<>(
+            "UPDATE domain_reporter_total SET reports = reports + ? WHERE view_mode = ? AND reporter_key = ?",
+            e -> new Object[]{e.sum.reports, e.k.mode, e.key},
+            e -> e.sum.reports > 0,
+            "INSERT INTO domain_reporter_total (view_mode, reporter_key, domain, organization_name, reports) "
+                    + "VALUES (?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.key, e.k.domain, e.k.org, e.sum.reports},
+            e -> e.sum.reports < 0,
+            "DELETE FROM domain_reporter_total WHERE view_mode = ? AND reporter_key = ? AND reports <= 0",
+            e -> new Object[]{e.k.mode, e.key});
+
+    private static final RollupRows<Keyed<GroupDay>> GROUP_DAY = new RollupRows<>(
+            "UPDATE failure_group_day SET sessions = sessions + ?, details = details + ? WHERE group_id = ? "
+                    + "AND utc_day = ? AND authenticated = ? AND foreign_domain = ?",
+            e -> new Object[]{e.sum.sessions, e.sum.details, e.k.groupId, e.k.day, e.k.authenticated, e.k.foreign},
+            e -> e.sum.details > 0,
+            "INSERT INTO failure_group_day (group_id, utc_day, authenticated, foreign_domain, sessions, details) "
+                    + "VALUES (?,?,?,?,?,?)",
+            e -> new Object[]{e.k.groupId, e.k.day, e.k.authenticated, e.k.foreign, e.sum.sessions, e.sum.details},
+            e -> e.sum.details < 0,
+            "DELETE FROM failure_group_day WHERE group_id = ? AND utc_day = ? AND authenticated = ? "
+                    + "AND foreign_domain = ? AND details <= 0",
+            e -> new Object[]{e.k.groupId, e.k.day, e.k.authenticated, e.k.foreign});
+
+    private static final RollupRows<Keyed<ModeGroup>> GROUP_TOTAL = new RollupRows<>(
+            "UPDATE failure_group_total SET sessions = sessions + ?, details = details + ? WHERE view_mode = ? "
+                    + "AND group_id = ?",
+            e -> new Object[]{e.sum.sessions, e.sum.details, e.k.mode, e.k.groupId},
+            e -> e.sum.details > 0,
+            "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, details) "
+                    + "VALUES (?,?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.k.groupId, e.k.domain, e.k.resultType, e.sum.sessions, e.sum.details},
+            e -> e.sum.details < 0,
+            "DELETE FROM failure_group_total WHERE view_mode = ? AND group_id = ? AND details <= 0",
+            e -> new Object[]{e.k.mode, e.k.groupId});
 
     private record Keyed<K>(String key, K k, Sum sum) {
     }
 
-    /** The groups with their row keys, in the order of the keys. */
-    private static <K> List<Keyed<K>> byKey(Map<K, Sum> groups, Function<K, String> key) {
+    /** The groups with their row keys. */
+    private static <K> List<Keyed<K>> keyed(Map<K, Sum> groups, Function<K, String> key) {
         List<Keyed<K>> list = new ArrayList<>(groups.size());
         groups.forEach((k, s) -> list.add(new Keyed<>(key.apply(k), k, s)));
-        list.sort(Comparator.comparing(Keyed::key));
+        return list;
+    }
+
+    /** The groups whose sums changed (contributions that cancel out in one transaction change nothing). */
+    private static <K> List<Keyed<K>> changed(Map<K, Sum> groups) {
+        List<Keyed<K>> list = new ArrayList<>(groups.size());
+        groups.forEach((k, s) -> {
+            if (s.reports != 0 || s.successful != 0 || s.failed != 0 || s.sessions != 0 || s.details != 0) {
+                list.add(new Keyed<>(null, k, s));
+            }
+        });
         return list;
     }
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    private static int update(Connection c, String sql, Object... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, values);
-            return ps.executeUpdate();
-        }
-    }
-
-    /** Inserts a roll-up row, or updates it when another transaction inserted the same key in between. */
-    private static void insertOrUpdate(Connection c, String insert, Object[] insertValues, String update,
-                                       Object[] updateValues) throws SQLException {
-        var savepoint = c.setSavepoint();
-        try {
-            update(c, insert, insertValues);
-            c.releaseSavepoint(savepoint);
-        } catch (SQLException e) {
-            if (!Sql.isUniqueViolation(e)) {
-                throw e;
-            }
-            c.rollback(savepoint);
-            update(c, update, updateValues);
-        }
     }
 }

@@ -39,8 +39,9 @@ public class ExportController {
     static final MediaType CSV = MediaType.of("text/csv;charset=utf-8");
     static final MediaType JSON = MediaType.of("application/json;charset=utf-8");
 
+    /** The last three as seen on the group's last day (FailureGroup). */
     private static final String[] FAILURE_COLUMNS = {"domain", "policy_type", "result_type", "receiving_mx",
-        "receiving_ip", "sending_mta_ip", "sessions", "failure_details", "reporters", "first_day", "last_day"};
+        "sessions", "failure_details", "first_day", "last_day", "reporters", "receiving_ips", "sending_mta_ips"};
     private static final String[] REPORT_COLUMNS = {"id", "organization", "report_id", "start", "end",
         "report_domain", "policies", "successful_sessions", "failed_sessions", "stored_at", "message_id"};
 
@@ -66,8 +67,9 @@ public class ExportController {
         FailureFilter filter = failureFilter(from, to, domain, result, reporter, unauthenticated, foreign);
         return download("failures", filter.period(), CSV, failurePages(filter), new CsvFormat<>(FAILURE_COLUMNS,
                 (g, out) -> Csv.record(out, g.domain(), g.policyType(), g.resultType(), g.receivingMx(),
-                        g.receivingIp(), g.sendingMtaIp(), g.sessions(), g.details(),
-                        String.join("; ", g.organizations()), str(g.firstDay()), str(g.lastDay()))));
+                        g.sessions(), g.details(), str(g.firstDay()), str(g.lastDay()),
+                        String.join("; ", g.organizations()), String.join("; ", g.receivingIps()),
+                        String.join("; ", g.sendingMtaIps()))));
     }
 
     @Get("/failures.json")

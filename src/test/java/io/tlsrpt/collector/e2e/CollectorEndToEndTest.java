@@ -117,11 +117,13 @@ class CollectorEndToEndTest {
         JsonNode page = json("/api/failures?domain=example.com&" + ALL);
         JsonNode mismatch = group(page, "certificate-host-mismatch", "outgoing-smtp-2.example.com");
         assertEquals(21, mismatch.get("sessions").asLong());
-        assertEquals("192.0.2.4", mismatch.get("receivingIp").asText());
-        assertEquals("", mismatch.get("sendingMtaIp").asText());
+        // Who reported it and between which addresses, as seen on the group's last day; none sent a sending IP.
+        assertEquals(List.of("192.0.2.4"), JSON.convertValue(mismatch.get("receivingIps"), List.class));
+        assertEquals(List.of(), JSON.convertValue(mismatch.get("sendingMtaIps"), List.class));
         assertEquals(List.of("Microsoft Corporation"), JSON.convertValue(mismatch.get("organizations"), List.class));
         assertEquals("2025-02-17", mismatch.get("firstDay").asText());
-        // Two validation-failure details from different sending IPs stay two groups.
+        // Validation failures are grouped by what is broken where (domain, policy type, MX), whichever sending IP
+        // met them; their sessions add up.
         long validation = 0;
         for (JsonNode g : page.get("items")) {
             if (g.get("resultType").asText().equals("validation-failure")) {

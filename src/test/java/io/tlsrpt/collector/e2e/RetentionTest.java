@@ -125,6 +125,10 @@ class RetentionTest {
             assertStats(c, 0, 0, 0, 0);
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_domain"));
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_failure"));
+            for (String total : List.of("failure_group_day", "failure_group_total", "domain_total",
+                    "domain_reporter_total")) {
+                assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM " + total), total);
+            }
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM policy"));
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM failure_detail"));
         }

@@ -40,6 +40,47 @@ final class RollupCheck {
             + "COALESCE(f.receiving_ip, ''), COALESCE(f.sending_mta_ip, ''), r.organization_name, r.authenticated, "
             + "r.foreign_domain";
 
+    /** Failed sessions and failure details per (group: domain, policy type, result type, MX; day; flags). */
+    static final String GROUP_DAY_ROLLUP = "SELECT g.domain, d.utc_day, g.policy_type, g.result_type, g.receiving_mx, "
+            + "d.authenticated, d.foreign_domain, d.sessions, d.details FROM failure_group_day d "
+            + "JOIN failure_group g ON g.id = d.group_id";
+    static final String GROUP_DAY_RAW = "SELECT p.domain, r.utc_day, p.policy_type, f.result_type, "
+            + "COALESCE(f.receiving_mx_norm, ''), r.authenticated, r.foreign_domain, SUM(f.failed_session_count), "
+            + "COUNT(*) FROM failure_detail f JOIN policy p ON p.id = f.policy_id JOIN report r ON r.id = f.report_id "
+            + "GROUP BY p.domain, r.utc_day, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, ''), "
+            + "r.authenticated, r.foreign_domain";
+
+    /** The same per group over everything, for one view mode (appended). */
+    static final String GROUP_TOTAL_ROLLUP = "SELECT g.domain, g.policy_type, g.result_type, g.receiving_mx, "
+            + "t.sessions, t.details FROM failure_group_total t JOIN failure_group g ON g.id = t.group_id "
+            + "WHERE t.domain = g.domain AND t.result_type = g.result_type AND t.view_mode = ";
+
+    static String groupTotalRaw(String where) {
+        return "SELECT p.domain, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, ''), "
+                + "SUM(f.failed_session_count), COUNT(*) FROM failure_detail f JOIN policy p ON p.id = f.policy_id "
+                + "JOIN report r ON r.id = f.report_id" + where + " GROUP BY p.domain, p.policy_type, f.result_type, "
+                + "COALESCE(f.receiving_mx_norm, '')";
+    }
+
+    /** Reports and sessions per domain over everything, for one view mode (appended). */
+    static final String DOMAIN_TOTAL_ROLLUP = "SELECT domain, reports, successful, failed FROM domain_total "
+            + "WHERE view_mode = ";
+
+    static String domainTotalRaw(String where) {
+        return "SELECT p.domain, COUNT(DISTINCT r.id), SUM(COALESCE(p.total_successful, 0)), "
+                + "SUM(COALESCE(p.total_failure, 0)) FROM policy p JOIN report r ON r.id = p.report_id" + where
+                + " GROUP BY p.domain";
+    }
+
+    /** Reports per domain and reporter over everything, for one view mode (appended). */
+    static final String REPORTER_TOTAL_ROLLUP = "SELECT domain, organization_name, reports FROM domain_reporter_total "
+            + "WHERE view_mode = ";
+
+    static String reporterTotalRaw(String where) {
+        return "SELECT p.domain, r.organization_name, COUNT(DISTINCT r.id) FROM policy p "
+                + "JOIN report r ON r.id = p.report_id" + where + " GROUP BY p.domain, r.organization_name";
+    }
+
     /** Asserts that every roll-up group equals its raw group; answers the number of groups compared. */
     static int assertRollupsEqualRawRows(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection()) {
@@ -49,7 +90,25 @@ final class RollupCheck {
             Map<String, String> failureRollup = groups(c, FAILURE_ROLLUP, 10);
             Map<String, String> failureRaw = groups(c, FAILURE_RAW, 10);
             assertEquals(failureRaw, failureRollup, "daily_failure against the raw rows");
-            return domainRaw.size() + failureRaw.size();
+            int compared = domainRaw.size() + failureRaw.size();
+            Map<String, String> groupDayRaw = groups(c, GROUP_DAY_RAW, 7);
+            assertEquals(groupDayRaw, groups(c, GROUP_DAY_ROLLUP, 7), "failure_group_day against the raw rows");
+            compared += groupDayRaw.size();
+            for (int mode = 0; mode < 4; mode++) {
+                String where = " WHERE 1 = 1" + ((mode & 1) != 0 ? " AND r.authenticated = TRUE" : "")
+                        + ((mode & 2) != 0 ? " AND r.foreign_domain = FALSE" : "");
+                Map<String, String> groupRaw = groups(c, groupTotalRaw(where), 4);
+                assertEquals(groupRaw, groups(c, GROUP_TOTAL_ROLLUP + mode, 4),
+                        "failure_group_total, view mode " + mode + ", against the raw rows");
+                Map<String, String> domainTotalRaw = groups(c, domainTotalRaw(where), 1);
+                assertEquals(domainTotalRaw, groups(c, DOMAIN_TOTAL_ROLLUP + mode, 1),
+                        "domain_total, view mode " + mode + ", against the raw rows");
+                Map<String, String> reporterRaw = groups(c, reporterTotalRaw(where), 2);
+                assertEquals(reporterRaw, groups(c, REPORTER_TOTAL_ROLLUP + mode, 2),
+                        "domain_reporter_total, view mode " + mode + ", against the raw rows");
+                compared += groupRaw.size() + domainTotalRaw.size() + reporterRaw.size();
+            }
+            return compared;
         }
     }
 
@@ -84,7 +143,8 @@ final class RollupCheck {
             while (rs.next()) {
                 List<String> key = new ArrayList<>();
                 for (int i = 1; i <= keyColumns; i++) {
-                    key.add(i == 2 ? String.valueOf(rs.getObject(i, java.time.LocalDate.class))
+                    key.add(rs.getMetaData().getColumnType(i) == java.sql.Types.DATE
+                            ? String.valueOf(rs.getObject(i, java.time.LocalDate.class))
                             : rs.getMetaData().getColumnType(i) == java.sql.Types.BOOLEAN
                             || rs.getMetaData().getColumnType(i) == java.sql.Types.BIT
                             ? String.valueOf(rs.getBoolean(i)) : rs.getString(i));

@@ -71,7 +71,7 @@ class ExportTest {
         assertEquals(201, a.status(), a.body());
     }
 
-    /** A report with {@code n} failure details from distinct sending IPs: n failure groups. */
+    /** A report with {@code n} failure details at distinct receiving MX hosts: n failure groups. */
     static String many(String org, String id, String day, String domain, int n) {
         StringBuilder details = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -80,7 +80,7 @@ class ExportTest {
             }
             details.append("{\"result-type\": \"validation-failure\", \"sending-mta-ip\": \"10.0.")
                     .append(i / 250).append('.').append(i % 250)
-                    .append("\", \"receiving-mx-hostname\": \"mx1.").append(domain)
+                    .append("\", \"receiving-mx-hostname\": \"mx").append(i + 1).append('.').append(domain)
                     .append("\", \"failed-session-count\": ").append(i + 1).append('}');
         }
         String one = json(org, id, day, domain, "validation-failure", "mx1." + domain);
@@ -170,8 +170,8 @@ class ExportTest {
         assertEquals("attachment; filename=\"tlsrpt-failures-2026-03-01-to-2026-03-31.csv\"",
                 d.header("content-disposition"));
         List<List<String>> rows = parseCsv(d.body());
-        assertEquals(List.of("domain", "policy_type", "result_type", "receiving_mx", "receiving_ip",
-                "sending_mta_ip", "sessions", "failure_details", "reporters", "first_day", "last_day"), rows.get(0));
+        assertEquals(List.of("domain", "policy_type", "result_type", "receiving_mx", "sessions", "failure_details",
+                "first_day", "last_day", "reporters", "receiving_ips", "sending_mta_ips"), rows.get(0));
         long total = api("/api/failures?" + PERIOD).get("total").asLong();
         assertEquals(1503, total);
         assertEquals(total, rows.size() - 1);
@@ -188,14 +188,15 @@ class ExportTest {
                 d.body().substring(0, 2000));
         // The largest group first, as on the page; numbers unquoted.
         assertEquals("many.example", rows.get(1).get(0));
-        assertEquals("1500", rows.get(1).get(6));
+        assertEquals("1500", rows.get(1).get(4));
+        assertEquals("mx1500.many.example", rows.get(1).get(3));
 
         Download plain = get(collector, "/export/failures.csv?" + PERIOD + "&domain=plain.example"
                 + "&result=certificate-expired");
         List<List<String>> p = parseCsv(plain.body());
         assertEquals(2, p.size(), plain.body());
-        assertEquals(List.of("plain.example", "sts", "certificate-expired", "mx1.plain.example", "192.0.2.25",
-                "198.51.100.7", "7", "1", "Plain Org", "2026-03-03", "2026-03-03"), p.get(1));
+        assertEquals(List.of("plain.example", "sts", "certificate-expired", "mx1.plain.example", "7", "1",
+                "2026-03-03", "2026-03-03", "Plain Org", "192.0.2.25", "198.51.100.7"), p.get(1));
         assertEquals(api("/api/failures?" + PERIOD + "&reporter=Plain%20Org").get("total").asLong(),
                 parseCsv(get(collector, "/export/failures.csv?" + PERIOD + "&reporter=Plain%20Org").body()).size()
                         - 1);

@@ -4,10 +4,14 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Failure details that share policy domain, policy type, result type, receiving MX (normalised), receiving IP
- * and sending MTA IP: what is broken where. Empty strings stand for values the senders left out.
+ * Failure details that share policy domain, policy type, result type and receiving MX (normalised): what is broken
+ * where, summed over the period. Who reported it and between which addresses are listed as seen on the group's
+ * last day in the period (at most {@link #MEMBERS} of each): the current state, bounded whatever the period.
+ * Empty strings stand for values the senders left out.
  */
 public record FailureGroup(String domain, String policyType, String resultType, String receivingMx,
-                           String receivingIp, String sendingMtaIp, long sessions, long details,
-                           List<String> organizations, LocalDate firstDay, LocalDate lastDay) {
+                           long sessions, long details, LocalDate firstDay, LocalDate lastDay,
+                           List<String> organizations, List<String> receivingIps, List<String> sendingMtaIps) {
+    /** The most reporters, receiving IPs and sending IPs listed per group. */
+    public static final int MEMBERS = 20;
 }

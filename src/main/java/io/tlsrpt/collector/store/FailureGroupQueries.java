@@ -1,0 +1,233 @@
+package io.tlsrpt.collector.store;
+
+import io.tlsrpt.collector.store.view.FailureFilter;
+import io.tlsrpt.collector.store.view.FailureGroup;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The failure list: groups of (policy domain, policy type, result type, receiving MX), the most failed sessions
+ * first. Three ways to one answer, chosen by the filter, so that no page sums more rows than it must:
+ * <ul>
+ *   <li>a period that covers every stored day, without domain or reporter: a page of the index of
+ *   failure_group_total (the sums over everything, per view mode), however many reports are stored;</li>
+ *   <li>otherwise, without reporter: failure_group_day summed over the period (for one domain, only its groups);</li>
+ *   <li>with a reporter: daily_failure (the only roll-up that keeps the reporting organisation) summed over the
+ *   period: the slow way at millions of reports (BENCHMARKS.md).</li>
+ * </ul>
+ * The three give the same groups in the same order (sessions descending, then the group's id or values).
+ */
+final class FailureGroupQueries {
+    private FailureGroupQueries() {
+    }
+
+    static Page<FailureGroup> failures(Connection c, FailureFilter filter, PageRequest page) throws SQLException {
+        if (filter.organization() != null) {
+            return byReporter(c, filter, page);
+        }
+        if (filter.domain() == null && Coverage.coversEverything(c, filter.period())) {
+            return fromTotals(c, filter, page);
+        }
+        return fromDays(c, filter, page);
+    }
+
+    /** A summed group before its names and members are read. */
+    private record Ranked(long groupId, long sessions, long details, LocalDate firstDay, LocalDate lastDay) {
+    }
+
+    static Page<FailureGroup> fromTotals(Connection c, FailureFilter filter, PageRequest page)
+            throws SQLException {
+        int mode = filter.visibility().mode();
+        String where = " WHERE view_mode = ?" + (filter.resultType() != null ? " AND result_type = ?" : "");
+        Object[] args = filter.resultType() != null ? new Object[]{mode, filter.resultType()} : new Object[]{mode};
+        long total = Sql.count(c, "SELECT COUNT(*) FROM failure_group_total" + where, args);
+        List<Ranked> ranked = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT group_id, sessions, details FROM failure_group_total"
+                + where + " ORDER BY sessions DESC, group_id OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+            Sql.bind(ps, append(args, page.offset(), page.limit()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ranked.add(new Ranked(rs.getLong(1), rs.getLong(2), rs.getLong(3), null, null));
+                }
+            }
+        }
+        List<Ranked> dated = new ArrayList<>();
+        for (Ranked r : ranked) {
+            dated.add(new Ranked(r.groupId, r.sessions, r.details, edgeDay(c, r.groupId, filter, true),
+                    edgeDay(c, r.groupId, filter, false)));
+        }
+        return new Page<>(describe(c, dated, filter), total, page.limit(), page.offset());
+    }
+
+    /** The first (or last) day in the period on which the group has failures, from the group's index range. */
+    private static LocalDate edgeDay(Connection c, long groupId, FailureFilter filter, boolean first)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT utc_day FROM failure_group_day WHERE group_id = ? "
+                + "AND utc_day BETWEEN ? AND ?" + filter.visibility().sql("") + " ORDER BY utc_day"
+                + (first ? "" : " DESC") + " FETCH FIRST 1 ROW ONLY")) {
+            Sql.bind(ps, groupId, filter.period().from(), filter.period().to());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Sql.date(rs, "utc_day") : null;
+            }
+        }
+    }
+
+    static Page<FailureGroup> fromDays(Connection c, FailureFilter filter, PageRequest page)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        if (filter.domain() != null) {
+            // the domain's few groups first (failure_group_domain), then their days (the primary key's range)
+            sql.append(" FROM failure_group g JOIN failure_group_day d ON d.group_id = g.id WHERE g.domain = ?");
+            args.add(filter.domain());
+        } else {
+            sql.append(" FROM failure_group_day d JOIN failure_group g ON g.id = d.group_id WHERE 1 = 1");
+        }
+        sql.append(" AND d.utc_day BETWEEN ? AND ?").append(filter.visibility().sql("d"));
+        args.add(filter.period().from());
+        args.add(filter.period().to());
+        if (filter.resultType() != null) {
+            sql.append(" AND g.result_type = ?");
+            args.add(filter.resultType());
+        }
+        List<Ranked> ranked = new ArrayList<>();
+        long total = -1;
+        // The number of groups comes with the page (a window over the groups): the groups are summed once.
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.group_id, SUM(d.sessions) AS sessions, "
+                + "SUM(d.details) AS details, MIN(d.utc_day) AS first_day, MAX(d.utc_day) AS last_day, "
+                + "COUNT(*) OVER () AS total_groups" + sql + " GROUP BY d.group_id "
+                + "ORDER BY SUM(d.sessions) DESC, d.group_id OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+            Sql.bind(ps, append(args.toArray(), page.offset(), page.limit()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    total = rs.getLong("total_groups");
+                    ranked.add(new Ranked(rs.getLong(1), rs.getLong(2), rs.getLong(3), Sql.date(rs, "first_day"),
+                            Sql.date(rs, "last_day")));
+                }
+            }
+        }
+        if (total < 0) { // an empty page: nothing in the period, or an offset past the end
+            total = Sql.count(c, "SELECT COUNT(DISTINCT d.group_id)" + sql, args.toArray());
+        }
+        return new Page<>(describe(c, ranked, filter), total, page.limit(), page.offset());
+    }
+
+    private static Page<FailureGroup> byReporter(Connection c, FailureFilter filter, PageRequest page)
+            throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE utc_day BETWEEN ? AND ? AND organization_name = ?"
+                + filter.visibility().sql(""));
+        List<Object> args = new ArrayList<>(List.of(filter.period().from(), filter.period().to(),
+                filter.organization()));
+        if (filter.domain() != null) {
+            where.append(" AND domain = ?");
+            args.add(filter.domain());
+        }
+        if (filter.resultType() != null) {
+            where.append(" AND result_type = ?");
+            args.add(filter.resultType());
+        }
+        String groupBy = "domain, policy_type, result_type, receiving_mx";
+        List<FailureGroup> items = new ArrayList<>();
+        long total = -1;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
+                + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(utc_day) AS first_day, "
+                + "MAX(utc_day) AS last_day, COUNT(*) OVER () AS total_groups FROM daily_failure" + where
+                + " GROUP BY " + groupBy + " ORDER BY SUM(sessions) DESC, " + groupBy
+                + " OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+            Sql.bind(ps, append(args.toArray(), page.offset(), page.limit()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    total = rs.getLong("total_groups");
+                    String mx = rs.getString("receiving_mx");
+                    Members m = members(c, rs.getString("domain"), rs.getString("policy_type"),
+                            rs.getString("result_type"), mx, Sql.date(rs, "last_day"), filter);
+                    items.add(new FailureGroup(rs.getString("domain"), rs.getString("policy_type"),
+                            rs.getString("result_type"), rs.getString("shown") != null ? rs.getString("shown") : mx,
+                            rs.getLong("sessions"), rs.getLong("details"), Sql.date(rs, "first_day"),
+                            Sql.date(rs, "last_day"), m.organizations(), m.receivingIps(), m.sendingIps()));
+                }
+            }
+        }
+        if (total < 0) {
+            total = Sql.count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM daily_failure" + where + " GROUP BY "
+                    + groupBy + ") g", args.toArray());
+        }
+        return new Page<>(items, total, page.limit(), page.offset());
+    }
+
+    /** Names and members of the ranked groups, in their order. */
+    private static List<FailureGroup> describe(Connection c, List<Ranked> ranked, FailureFilter filter)
+            throws SQLException {
+        List<FailureGroup> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, policy_type, result_type, receiving_mx, "
+                + "receiving_mx_shown FROM failure_group WHERE id = ?")) {
+            for (Ranked r : ranked) {
+                Sql.bind(ps, r.groupId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        continue; // cannot happen: groups are never deleted
+                    }
+                    String mx = rs.getString(4);
+                    Members m = members(c, rs.getString(1), rs.getString(2), rs.getString(3), mx, r.lastDay,
+                            filter);
+                    out.add(new FailureGroup(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(5) != null ? rs.getString(5) : mx, r.sessions, r.details, r.firstDay,
+                            r.lastDay, m.organizations(), m.receivingIps(), m.sendingIps()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private record Members(List<String> organizations, List<String> receivingIps, List<String> sendingIps) {
+    }
+
+    /**
+     * Who reported the group on its last day, and between which addresses: read from daily_failure's rows of that
+     * domain and day (its index), at most a few hundred rows whatever the period.
+     */
+    private static Members members(Connection c, String domain, String policyType, String resultType, String mx,
+                                   LocalDate day, FailureFilter filter) throws SQLException {
+        Set<String> orgs = new TreeSet<>();
+        Set<String> receiving = new TreeSet<>();
+        Set<String> sending = new TreeSet<>();
+        if (day != null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT organization_name, receiving_ip, sending_mta_ip "
+                    + "FROM daily_failure WHERE domain = ? AND utc_day = ? AND policy_type = ? AND result_type = ? "
+                    + "AND receiving_mx = ?" + filter.visibility().sql("")
+                    + (filter.organization() != null ? " AND organization_name = ?" : "")
+                    + " FETCH FIRST 1000 ROWS ONLY")) {
+                Object[] args = {domain, day, policyType, resultType, mx};
+                Sql.bind(ps, filter.organization() != null ? append(args, filter.organization()) : args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        addBounded(orgs, rs.getString(1));
+                        addBounded(receiving, rs.getString(2));
+                        addBounded(sending, rs.getString(3));
+                    }
+                }
+            }
+        }
+        return new Members(List.copyOf(orgs), List.copyOf(receiving), List.copyOf(sending));
+    }
+
+    private static void addBounded(Set<String> set, String value) {
+        if (value != null && !value.isEmpty() && set.size() < FailureGroup.MEMBERS) {
+            set.add(value);
+        }
+    }
+
+    private static Object[] append(Object[] args, Object... more) {
+        Object[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, out, args.length, more.length);
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package io.tlsrpt.collector.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Fills the V6 roll-ups (failure groups per day, totals per view mode) from daily_failure and daily_domain, which
+ * hold the same figures at a finer grain. Run once by the migration {@code V6_1__Fill_failure_groups}, in its
+ * transaction; the tables are empty before it.
+ */
+public final class RollupBackfill {
+    private static final int BATCH = 500;
+
+    private RollupBackfill() {
+    }
+
+    public static void fill(Connection c) throws SQLException {
+        insertGroups(c);
+        execute(c, "INSERT INTO failure_group_day (group_id, utc_day, authenticated, foreign_domain, sessions, "
+                + "details) SELECT g.id, f.utc_day, f.authenticated, f.foreign_domain, SUM(f.sessions), "
+                + "SUM(f.details) FROM daily_failure f JOIN failure_group g ON g.domain = f.domain "
+                + "AND g.policy_type = f.policy_type AND g.result_type = f.result_type "
+                + "AND g.receiving_mx = f.receiving_mx GROUP BY g.id, f.utc_day, f.authenticated, f.foreign_domain");
+        for (int mode = 0; mode < 4; mode++) {
+            String where = condition(mode);
+            execute(c, "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, "
+                    + "details) SELECT " + mode + ", g.id, g.domain, g.result_type, SUM(d.sessions), SUM(d.details) "
+                    + "FROM failure_group_day d JOIN failure_group g ON g.id = d.group_id WHERE " + where.replace("$", "d.")
+                    + " GROUP BY g.id, g.domain, g.result_type");
+            execute(c, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed) SELECT " + mode
+                    + ", domain, SUM(reports), SUM(successful), SUM(failed) FROM daily_domain WHERE "
+                    + where.replace("$", "") + " GROUP BY domain");
+            insertReporters(c, mode, where.replace("$", ""));
+        }
+    }
+
+    /** The condition of a view mode (Visibility.modesOf) over a table whose flag columns are prefixed by "$". */
+    private static String condition(int mode) {
+        return "1 = 1" + ((mode & 1) != 0 ? " AND $authenticated = TRUE" : "")
+                + ((mode & 2) != 0 ? " AND $foreign_domain = FALSE" : "");
+    }
+
+    private static void insertGroups(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT domain, policy_type, result_type, receiving_mx, "
+                     + "MIN(receiving_mx_shown) FROM daily_failure GROUP BY domain, policy_type, result_type, "
+                     + "receiving_mx");
+             PreparedStatement ps = c.prepareStatement("INSERT INTO failure_group (group_key, domain, policy_type, "
+                     + "result_type, receiving_mx, receiving_mx_shown) VALUES (?,?,?,?,?,?)")) {
+            int n = 0;
+            while (rs.next()) {
+                FailureGroups.Group g = new FailureGroups.Group(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4));
+                Sql.bind(ps, g.key(), g.domain(), g.policyType(), g.resultType(), g.receivingMx(), rs.getString(5));
+                ps.addBatch();
+                if (++n % BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insertReporters(Connection c, int mode, String where) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT domain, organization_name, SUM(reports) FROM daily_domain WHERE "
+                     + where + " GROUP BY domain, organization_name");
+             PreparedStatement ps = c.prepareStatement("INSERT INTO domain_reporter_total (view_mode, reporter_key, "
+                     + "domain, organization_name, reports) VALUES (?,?,?,?,?)")) {
+            int n = 0;
+            while (rs.next()) {
+                Sql.bind(ps, mode, Sql.hash(rs.getString(1), rs.getString(2)), rs.getString(1), rs.getString(2),
+                        rs.getLong(3));
+                ps.addBatch();
+                if (++n % BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate(sql);
+        }
+    }
+}
