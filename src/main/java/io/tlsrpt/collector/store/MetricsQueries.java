@@ -57,7 +57,7 @@ public final class MetricsQueries {
             long reports = count(c, "SELECT COUNT(*) FROM report");
             long duplicates = count(c, "SELECT COUNT(*) FROM report_duplicate");
             long pending = count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED);
-            long domains = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain");
+            long domains = count(c, "SELECT COUNT(*) FROM domain_total WHERE view_mode = 0");
             List<SessionCount> sessions = sessions(c, maxDomains, domains, resultLabel);
             Map<String, Long> alerts = grouped(c, "SELECT kind, COUNT(*) FROM alert GROUP BY kind");
             return new Snapshot(channels, codes, reports, duplicates, pending, domains, sessions, alerts);
@@ -71,8 +71,8 @@ public final class MetricsQueries {
         if (maxDomains > 0) {
             // A policy domain literally named "_other" (strangers write domains) is summed with the rest, so that
             // no two series have the same labels.
-            try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(successful) AS ok FROM daily_domain "
-                    + "WHERE domain <> ? GROUP BY domain ORDER BY SUM(successful) + SUM(failed) DESC, domain "
+            try (PreparedStatement ps = c.prepareStatement("SELECT domain, successful FROM domain_total "
+                    + "WHERE view_mode = 0 AND domain <> ? ORDER BY successful + failed DESC, domain "
                     + "FETCH FIRST ? ROWS ONLY")) {
                 Sql.bind(ps, OTHER_DOMAINS, maxDomains);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -89,7 +89,8 @@ public final class MetricsQueries {
             List<String> chunk = top.subList(i, Math.min(top.size(), i + IN_CHUNK));
             String in = String.join(",", Collections.nCopies(chunk.size(), "?"));
             try (PreparedStatement ps = c.prepareStatement("SELECT domain, rt, SUM(sessions) FROM (SELECT domain, "
-                    + resultLabel + " AS rt, sessions FROM daily_failure WHERE domain IN (" + in + ")) t "
+                    + resultLabel + " AS rt, sessions FROM failure_group_total WHERE view_mode = 0 AND domain IN ("
+                    + in + ")) t "
                     + "GROUP BY domain, rt")) {
                 Sql.bind(ps, chunk.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -106,9 +107,9 @@ public final class MetricsQueries {
                     .forEach((rt, n) -> out.add(new SessionCount(e.getKey(), rt, n)));
         }
         if (domainCount > topSuccess.size()) {
-            long success = count(c, "SELECT COALESCE(SUM(successful), 0) FROM daily_domain");
+            long success = count(c, "SELECT COALESCE(SUM(successful), 0) FROM domain_total WHERE view_mode = 0");
             Map<String, Long> failures = grouped(c, "SELECT rt, SUM(sessions) FROM (SELECT " + resultLabel
-                    + " AS rt, sessions FROM daily_failure) t GROUP BY rt");
+                    + " AS rt, sessions FROM failure_group_total WHERE view_mode = 0) t GROUP BY rt");
             long topOk = topSuccess.values().stream().mapToLong(Long::longValue).sum();
             out.add(new SessionCount(OTHER_DOMAINS, SUCCESS, Math.max(0, success - topOk)));
             for (Map.Entry<String, Long> e : new TreeMap<>(failures).entrySet()) {

@@ -1,6 +1,7 @@
 package io.tlsrpt.collector.metrics;
 
 import io.tlsrpt.collector.support.Collector;
+import io.tlsrpt.collector.store.RollupBackfill;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +68,8 @@ class ManyDomainsTest {
 
     /**
      * Writes the roll-ups of 100,000 domains directly, 10,000 rows a statement (H2's SYSTEM_RANGE or PostgreSQL's
-     * generate_series): domain dN had N successful sessions and one failed session (certificate-expired).
+     * generate_series): domain dN had N successful sessions and one failed session (certificate-expired); then the
+     * roll-ups derived from them.
      */
     static void fill(DataSource ds) throws Exception {
         LocalDate day = LocalDate.now().minusDays(1);
@@ -82,6 +84,7 @@ class ManyDomainsTest {
                     + "receiving_mx, receiving_ip, sending_mta_ip, organization_name, sessions, details) SELECT "
                     + "LPAD(CAST(" + n + " AS VARCHAR), 64, '0'), ?, 'd' || " + n + " || '.example', 'sts', "
                     + "'certificate-expired', 'mx.d' || " + n + " || '.example', '', '', 'r.example', 1, 1 FROM " + range);
+            RollupBackfill.fill(c); // the sums over everything, from those, as the V6 migration fills them
         }
     }
 
