@@ -43,7 +43,7 @@ public final class DashboardQueries {
      * domain_total's index (sums over everything per view mode); any other period sums daily_domain over the period.
      */
     public Page<DomainSummary> domains(Period period, Visibility visibility, PageRequest page) {
-        return db.read(c -> Coverage.coversEverything(c, period) ? domainsFromTotals(c, period, visibility, page)
+        return db.read(c -> Coverage.coversEverything(c, period) ? domainsFromTotals(c, visibility, page)
                 : domainsFromDays(c, period, visibility, page));
     }
 
@@ -70,50 +70,43 @@ public final class DashboardQueries {
         return new Page<>(items, total, page.limit(), page.offset());
     }
 
-    static Page<DomainSummary> domainsFromTotals(Connection c, Period period, Visibility visibility,
-                                                         PageRequest page) throws SQLException {
+    static Page<DomainSummary> domainsFromTotals(Connection c, Visibility visibility, PageRequest page)
+            throws SQLException {
         int mode = visibility.mode();
-        long total = count(c, "SELECT COUNT(*) FROM domain_total WHERE view_mode = ?", mode);
-        Map<String, long[]> sums = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT domain, reports, successful, failed FROM domain_total "
-                + "WHERE view_mode = ? ORDER BY failed DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+        long total = count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'domain_total' "
+                + "AND view_mode = ?", mode);
+        List<DomainSummary> sums = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, reports, successful, failed, last_day "
+                + "FROM domain_total WHERE view_mode = ? ORDER BY view_mode, failed DESC, domain "
+                + "OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
             Sql.bind(ps, mode, page.offset(), page.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sums.put(rs.getString(1), new long[]{rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+                    sums.add(new DomainSummary(rs.getString(1), rs.getLong(2), 0, rs.getLong(3), rs.getLong(4),
+                            Sql.date(rs, "last_day")));
                 }
             }
         }
+        if (sums.isEmpty()) {
+            return new Page<>(sums, total, page.limit(), page.offset());
+        }
         Map<String, Long> reporters = new java.util.HashMap<>();
-        if (!sums.isEmpty()) {
-            List<Object> args = new ArrayList<>(List.of(mode));
-            args.addAll(sums.keySet());
-            try (PreparedStatement ps = c.prepareStatement("SELECT domain, COUNT(*) FROM domain_reporter_total "
-                    + "WHERE view_mode = ? AND domain IN (" + String.join(",",
-                    java.util.Collections.nCopies(sums.size(), "?")) + ") GROUP BY domain")) {
-                Sql.bind(ps, args.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        reporters.put(rs.getString(1), rs.getLong(2));
-                    }
+        List<Object> args = new ArrayList<>(List.of(mode));
+        sums.forEach(d -> args.add(d.domain()));
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, COUNT(*) FROM domain_reporter_total "
+                + "WHERE view_mode = ? AND domain IN (" + String.join(",",
+                java.util.Collections.nCopies(sums.size(), "?")) + ") GROUP BY domain")) {
+            Sql.bind(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reporters.put(rs.getString(1), rs.getLong(2));
                 }
             }
         }
         List<DomainSummary> items = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT utc_day FROM daily_domain WHERE domain = ? "
-                + "AND utc_day BETWEEN ? AND ?" + visibility.sql("") + " ORDER BY utc_day DESC FETCH FIRST 1 ROW ONLY")) {
-            for (Map.Entry<String, long[]> e : sums.entrySet()) {
-                Sql.bind(ps, e.getKey(), period.from(), period.to());
-                java.time.LocalDate last = null;
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        last = Sql.date(rs, "utc_day");
-                    }
-                }
-                long[] v = e.getValue();
-                items.add(new DomainSummary(e.getKey(), v[0], reporters.getOrDefault(e.getKey(), 0L), v[1], v[2],
-                        last));
-            }
+        for (DomainSummary d : sums) {
+            items.add(new DomainSummary(d.domain(), d.reports(), reporters.getOrDefault(d.domain(), 0L),
+                    d.successful(), d.failed(), d.lastDay()));
         }
         return new Page<>(items, total, page.limit(), page.offset());
     }

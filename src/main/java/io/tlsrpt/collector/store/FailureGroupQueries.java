@@ -9,7 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -48,36 +51,23 @@ final class FailureGroupQueries {
         int mode = filter.visibility().mode();
         String where = " WHERE view_mode = ?" + (filter.resultType() != null ? " AND result_type = ?" : "");
         Object[] args = filter.resultType() != null ? new Object[]{mode, filter.resultType()} : new Object[]{mode};
-        long total = Sql.count(c, "SELECT COUNT(*) FROM failure_group_total" + where, args);
+        long total = filter.resultType() != null
+                ? Sql.count(c, "SELECT COUNT(*) FROM failure_group_total" + where, args)
+                : Sql.count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'failure_group_total' "
+                + "AND view_mode = ?", mode);
         List<Ranked> ranked = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT group_id, sessions, details FROM failure_group_total"
-                + where + " ORDER BY sessions DESC, group_id OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT group_id, sessions, details, first_day, last_day "
+                + "FROM failure_group_total" + where + " ORDER BY view_mode, sessions DESC, group_id "
+                + "OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
             Sql.bind(ps, append(args, page.offset(), page.limit()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ranked.add(new Ranked(rs.getLong(1), rs.getLong(2), rs.getLong(3), null, null));
+                    ranked.add(new Ranked(rs.getLong(1), rs.getLong(2), rs.getLong(3), Sql.date(rs, "first_day"),
+                            Sql.date(rs, "last_day")));
                 }
             }
         }
-        List<Ranked> dated = new ArrayList<>();
-        for (Ranked r : ranked) {
-            dated.add(new Ranked(r.groupId, r.sessions, r.details, edgeDay(c, r.groupId, filter, true),
-                    edgeDay(c, r.groupId, filter, false)));
-        }
-        return new Page<>(describe(c, dated, filter), total, page.limit(), page.offset());
-    }
-
-    /** The first (or last) day in the period on which the group has failures, from the group's index range. */
-    private static LocalDate edgeDay(Connection c, long groupId, FailureFilter filter, boolean first)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT utc_day FROM failure_group_day WHERE group_id = ? "
-                + "AND utc_day BETWEEN ? AND ?" + filter.visibility().sql("") + " ORDER BY utc_day"
-                + (first ? "" : " DESC") + " FETCH FIRST 1 ROW ONLY")) {
-            Sql.bind(ps, groupId, filter.period().from(), filter.period().to());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Sql.date(rs, "utc_day") : null;
-            }
-        }
+        return new Page<>(describe(c, ranked, filter), total, page.limit(), page.offset());
     }
 
     static Page<FailureGroup> fromDays(Connection c, FailureFilter filter, PageRequest page)
@@ -137,7 +127,8 @@ final class FailureGroupQueries {
         String groupBy = "domain, policy_type, result_type, receiving_mx";
         List<FailureGroup> items = new ArrayList<>();
         long total = -1;
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
+        try (MemberReader members = new MemberReader(c, filter);
+             PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
                 + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(utc_day) AS first_day, "
                 + "MAX(utc_day) AS last_day, COUNT(*) OVER () AS total_groups FROM daily_failure" + where
                 + " GROUP BY " + groupBy + " ORDER BY SUM(sessions) DESC, " + groupBy
@@ -147,8 +138,8 @@ final class FailureGroupQueries {
                 while (rs.next()) {
                     total = rs.getLong("total_groups");
                     String mx = rs.getString("receiving_mx");
-                    Members m = members(c, rs.getString("domain"), rs.getString("policy_type"),
-                            rs.getString("result_type"), mx, Sql.date(rs, "last_day"), filter);
+                    Members m = members.read(rs.getString("domain"), rs.getString("policy_type"),
+                            rs.getString("result_type"), mx, Sql.date(rs, "last_day"));
                     items.add(new FailureGroup(rs.getString("domain"), rs.getString("policy_type"),
                             rs.getString("result_type"), rs.getString("shown") != null ? rs.getString("shown") : mx,
                             rs.getLong("sessions"), rs.getLong("details"), Sql.date(rs, "first_day"),
@@ -166,22 +157,31 @@ final class FailureGroupQueries {
     /** Names and members of the ranked groups, in their order. */
     private static List<FailureGroup> describe(Connection c, List<Ranked> ranked, FailureFilter filter)
             throws SQLException {
-        List<FailureGroup> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT domain, policy_type, result_type, receiving_mx, "
-                + "receiving_mx_shown FROM failure_group WHERE id = ?")) {
-            for (Ranked r : ranked) {
-                Sql.bind(ps, r.groupId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        continue; // cannot happen: groups are never deleted
-                    }
-                    String mx = rs.getString(4);
-                    Members m = members(c, rs.getString(1), rs.getString(2), rs.getString(3), mx, r.lastDay,
-                            filter);
-                    out.add(new FailureGroup(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(5) != null ? rs.getString(5) : mx, r.sessions, r.details, r.firstDay,
-                            r.lastDay, m.organizations(), m.receivingIps(), m.sendingIps()));
+        if (ranked.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, String[]> names = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, domain, policy_type, result_type, receiving_mx, "
+                + "receiving_mx_shown FROM failure_group WHERE id IN ("
+                + String.join(",", Collections.nCopies(ranked.size(), "?")) + ")")) {
+            Sql.bind(ps, ranked.stream().map(Ranked::groupId).toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.put(rs.getLong(1), new String[]{rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)});
                 }
+            }
+        }
+        List<FailureGroup> out = new ArrayList<>();
+        try (MemberReader members = new MemberReader(c, filter)) {
+            for (Ranked r : ranked) {
+                String[] n = names.get(r.groupId);
+                if (n == null) {
+                    continue; // cannot happen: groups are never deleted
+                }
+                Members m = members.read(n[0], n[1], n[2], n[3], r.lastDay);
+                out.add(new FailureGroup(n[0], n[1], n[2], n[4] != null ? n[4] : n[3], r.sessions, r.details,
+                        r.firstDay, r.lastDay, m.organizations(), m.receivingIps(), m.sendingIps()));
             }
         }
         return out;
@@ -191,20 +191,27 @@ final class FailureGroupQueries {
     }
 
     /**
-     * Who reported the group on its last day, and between which addresses: read from daily_failure's rows of that
-     * domain and day (its index), at most a few hundred rows whatever the period.
+     * Who reported a group on its last day, and between which addresses: read from daily_failure's rows of that
+     * domain and day (its index), at most a few hundred rows whatever the period. One statement for a page.
      */
-    private static Members members(Connection c, String domain, String policyType, String resultType, String mx,
-                                   LocalDate day, FailureFilter filter) throws SQLException {
-        Set<String> orgs = new TreeSet<>();
-        Set<String> receiving = new TreeSet<>();
-        Set<String> sending = new TreeSet<>();
-        if (day != null) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT organization_name, receiving_ip, sending_mta_ip "
-                    + "FROM daily_failure WHERE domain = ? AND utc_day = ? AND policy_type = ? AND result_type = ? "
-                    + "AND receiving_mx = ?" + filter.visibility().sql("")
-                    + (filter.organization() != null ? " AND organization_name = ?" : "")
-                    + " FETCH FIRST 1000 ROWS ONLY")) {
+    private static final class MemberReader implements AutoCloseable {
+        private final PreparedStatement ps;
+        private final FailureFilter filter;
+
+        MemberReader(Connection c, FailureFilter filter) throws SQLException {
+            this.filter = filter;
+            this.ps = c.prepareStatement("SELECT organization_name, receiving_ip, sending_mta_ip FROM daily_failure "
+                    + "WHERE domain = ? AND utc_day = ? AND policy_type = ? AND result_type = ? AND receiving_mx = ?"
+                    + filter.visibility().sql("") + (filter.organization() != null ? " AND organization_name = ?" : "")
+                    + " FETCH FIRST 1000 ROWS ONLY");
+        }
+
+        Members read(String domain, String policyType, String resultType, String mx, LocalDate day)
+                throws SQLException {
+            Set<String> orgs = new TreeSet<>();
+            Set<String> receiving = new TreeSet<>();
+            Set<String> sending = new TreeSet<>();
+            if (day != null) {
                 Object[] args = {domain, day, policyType, resultType, mx};
                 Sql.bind(ps, filter.organization() != null ? append(args, filter.organization()) : args);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -215,8 +222,13 @@ final class FailureGroupQueries {
                     }
                 }
             }
+            return new Members(List.copyOf(orgs), List.copyOf(receiving), List.copyOf(sending));
         }
-        return new Members(List.copyOf(orgs), List.copyOf(receiving), List.copyOf(sending));
+
+        @Override
+        public void close() throws SQLException {
+            ps.close();
+        }
     }
 
     private static void addBounded(Set<String> set, String value) {

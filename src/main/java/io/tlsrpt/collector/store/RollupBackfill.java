@@ -27,13 +27,19 @@ public final class RollupBackfill {
         for (int mode = 0; mode < 4; mode++) {
             String where = condition(mode);
             execute(c, "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, "
-                    + "details) SELECT " + mode + ", g.id, g.domain, g.result_type, SUM(d.sessions), SUM(d.details) "
+                    + "details, first_day, last_day) SELECT " + mode + ", g.id, g.domain, g.result_type, "
+                    + "SUM(d.sessions), SUM(d.details), MIN(d.utc_day), MAX(d.utc_day) "
                     + "FROM failure_group_day d JOIN failure_group g ON g.id = d.group_id WHERE " + where.replace("$", "d.")
                     + " GROUP BY g.id, g.domain, g.result_type");
-            execute(c, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed) SELECT " + mode
-                    + ", domain, SUM(reports), SUM(successful), SUM(failed) FROM daily_domain WHERE "
-                    + where.replace("$", "") + " GROUP BY domain");
+            execute(c, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, "
+                    + "last_day) SELECT " + mode + ", domain, SUM(reports), SUM(successful), SUM(failed), "
+                    + "MIN(utc_day), MAX(utc_day) FROM daily_domain WHERE " + where.replace("$", "")
+                    + " GROUP BY domain");
             insertReporters(c, mode, where.replace("$", ""));
+        }
+        for (String table : new String[]{"domain_total", "failure_group_total"}) {
+            execute(c, "UPDATE rollup_count SET row_count = (SELECT COUNT(*) FROM " + table + " t WHERE "
+                    + "t.view_mode = rollup_count.view_mode) WHERE table_name = '" + table + "'");
         }
     }
 

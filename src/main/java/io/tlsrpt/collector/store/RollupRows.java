@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -28,10 +30,15 @@ record RollupRows<R>(String update, Function<R, Object[]> updateValues, Predicat
      * Applies the changes, sorted by {@code sortKey}. A row that another transaction inserted between our update and
      * our insert (two instances on one PostgreSQL) is updated instead: the savepoint keeps PostgreSQL's transaction
      * usable after the failed insert.
+     *
+     * @param countKey what a row counts under (its view mode), for {@code rollup_count}
+     * @return rows inserted less rows deleted, per count key
      */
-    void apply(Connection c, List<R> changes, Function<R, String> sortKey) throws SQLException {
+    Map<Object, Long> apply(Connection c, List<R> changes, Function<R, String> sortKey, Function<R, Object> countKey)
+            throws SQLException {
+        Map<Object, Long> created = new HashMap<>();
         if (changes.isEmpty()) {
-            return;
+            return created;
         }
         List<R> rows = new ArrayList<>(changes);
         rows.sort(Comparator.comparing(sortKey));
@@ -60,13 +67,16 @@ record RollupRows<R>(String update, Function<R, Object[]> updateValues, Predicat
                 }
                 ps.executeBatch();
                 c.releaseSavepoint(savepoint);
+                missing.forEach(row -> created.merge(countKey.apply(row), 1L, Long::sum));
             } catch (SQLException e) {
                 if (!Sql.isUniqueViolation(e)) {
                     throw e;
                 }
                 c.rollback(savepoint);
                 for (R row : missing) {
-                    insertOrUpdate(c, insertValues.apply(row), updateValues.apply(row));
+                    if (insertOrUpdate(c, insertValues.apply(row), updateValues.apply(row))) {
+                        created.merge(countKey.apply(row), 1L, Long::sum);
+                    }
                 }
             }
         }
@@ -77,23 +87,34 @@ record RollupRows<R>(String update, Function<R, Object[]> updateValues, Predicat
                     Sql.bind(ps, deleteValues.apply(e));
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] > 0) {
+                        created.merge(countKey.apply(emptied.get(i)), -1L, Long::sum);
+                    }
+                }
             }
         }
+        return created;
     }
 
-    /** Inserts a row, or updates it when another transaction inserted the same key in between. */
-    private void insertOrUpdate(Connection c, Object[] insertValues, Object[] updateValues) throws SQLException {
+    /**
+     * Inserts a row, or updates it when another transaction inserted the same key in between; answers whether it
+     * inserted.
+     */
+    private boolean insertOrUpdate(Connection c, Object[] insertValues, Object[] updateValues) throws SQLException {
         var savepoint = c.setSavepoint();
         try {
             execute(c, insert, insertValues);
             c.releaseSavepoint(savepoint);
+            return true;
         } catch (SQLException e) {
             if (!Sql.isUniqueViolation(e)) {
                 throw e;
             }
             c.rollback(savepoint);
             execute(c, update, updateValues);
+            return false;
         }
     }
 

@@ -40,6 +40,28 @@ final class Rollups {
         long sessions;
         long details;
         String shown;
+        /** Whether anything was added or removed; the first and last day of what was added (the *_total rows). */
+        boolean added;
+        boolean removed;
+        LocalDate first;
+        LocalDate last;
+
+        void mark(int sign) {
+            if (sign > 0) {
+                added = true;
+            } else {
+                removed = true;
+            }
+        }
+
+        /** Takes over what another sum says about days (the contributions of one day, to a total). */
+        void days(LocalDate day, Sum of) {
+            if (of.added) {
+                first = first == null || day.isBefore(first) ? day : first;
+                last = last == null || day.isAfter(last) ? day : last;
+            }
+            removed |= of.removed;
+        }
     }
 
     /** Adds (sign 1) or removes (sign -1) what the report contributes. */
@@ -65,6 +87,7 @@ final class Rollups {
             for (PolicyRow p : report.policies()) {
                 Sum d = domains.computeIfAbsent(new DomainKey(day, p.domain(), report.organizationName(),
                         report.authenticated(), report.foreignDomain()), k -> new Sum());
+                d.mark(sign);
                 if (counted.add(p.domain())) {
                     d.reports += sign; // a report counts once per policy domain, however many policies name it
                 }
@@ -77,6 +100,7 @@ final class Rollups {
                             k -> new Sum());
                     s.sessions += sign * f.failedSessionCount();
                     s.details += sign;
+                    s.mark(sign);
                     if (s.shown == null) {
                         s.shown = f.receivingMxHostname();
                     }
@@ -100,6 +124,7 @@ final class Rollups {
                     while (rs.next()) {
                         Sum s = domains.computeIfAbsent(new DomainKey(Sql.date(rs, "utc_day"), rs.getString(1),
                                 rs.getString(3), rs.getBoolean(4), rs.getBoolean(5)), k -> new Sum());
+                        s.removed = true;
                         s.reports -= rs.getLong(6);
                         s.successful -= rs.getLong(7);
                         s.failed -= rs.getLong(8);
@@ -119,6 +144,7 @@ final class Rollups {
                         Sum s = failures.computeIfAbsent(new FailureKey(Sql.date(rs, "utc_day"), rs.getString(1),
                                 rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                                 rs.getString(8), rs.getBoolean(9), rs.getBoolean(10)), k -> new Sum());
+                        s.removed = true;
                         s.sessions -= rs.getLong(11);
                         s.details -= rs.getLong(12);
                     }
@@ -130,11 +156,11 @@ final class Rollups {
         void apply(Connection c) throws SQLException {
             List<Keyed<DomainKey>> ds = keyed(domains, k -> Sql.hash(k.day.toString(), k.domain, k.org,
                     String.valueOf(k.authenticated), String.valueOf(k.foreign)));
-            DAILY_DOMAIN.apply(c, ds, Keyed::key);
+            DAILY_DOMAIN.apply(c, ds, Keyed::key, e -> null);
             List<Keyed<FailureKey>> fs = keyed(failures, k -> Sql.hash(k.day.toString(), k.domain, k.policyType,
                     k.resultType, k.mx, k.receivingIp, k.sendingIp, k.org, String.valueOf(k.authenticated),
                     String.valueOf(k.foreign)));
-            DAILY_FAILURE.apply(c, fs, Keyed::key);
+            DAILY_FAILURE.apply(c, fs, Keyed::key, e -> null);
             applyTotals(c);
             applyFailureGroups(c);
             domains.clear();
@@ -151,16 +177,29 @@ final class Rollups {
                     t.reports += s.reports;
                     t.successful += s.successful;
                     t.failed += s.failed;
+                    t.days(k.day, s);
                     reporters.computeIfAbsent(new ModeReporter(mode, k.domain, k.org), x -> new Sum()).reports
                             += s.reports;
                 }
             });
-            DOMAIN_TOTAL.apply(c, changed(totals), e -> e.k().mode + " " + e.k().domain);
+            List<Keyed<ModeDomain>> changedTotals = changed(totals);
+            count(c, "domain_total", DOMAIN_TOTAL.apply(c, changedTotals, e -> e.k().mode + " " + e.k().domain,
+                    e -> e.k().mode));
+            for (Keyed<ModeDomain> e : changedTotals) {
+                if (e.sum().removed) { // the first or last day may be gone: read them again from the days
+                    execute(c, "UPDATE domain_total SET first_day = (SELECT MIN(d.utc_day) FROM daily_domain d "
+                                    + "WHERE d.domain = ?" + MODE_CONDITION + "), last_day = (SELECT MAX(d.utc_day) "
+                                    + "FROM daily_domain d WHERE d.domain = ?" + MODE_CONDITION + ") "
+                                    + "WHERE view_mode = ? AND domain = ?",
+                            e.k().domain, authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().domain,
+                            authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().domain);
+                }
+            }
             List<Keyed<ModeReporter>> rs = new ArrayList<>();
             for (Keyed<ModeReporter> e : changed(reporters)) {
                 rs.add(new Keyed<>(Sql.hash(e.k().domain, e.k().org), e.k(), e.sum()));
             }
-            REPORTER_TOTAL.apply(c, rs, e -> e.k().mode + " " + e.key());
+            REPORTER_TOTAL.apply(c, rs, e -> e.k().mode + " " + e.key(), e -> e.k().mode);
         }
 
         /** failure_group, failure_group_day and failure_group_total: the failure changes summed per group. */
@@ -182,11 +221,53 @@ final class Rollups {
                     Sum t = totals.computeIfAbsent(new ModeGroup(mode, id, k.domain, k.resultType), x -> new Sum());
                     t.sessions += s.sessions;
                     t.details += s.details;
+                    t.days(k.day, s);
                 }
             });
             GROUP_DAY.apply(c, changed(days), e -> String.format("%020d %s %b %b", e.k().groupId, e.k().day,
-                    e.k().authenticated, e.k().foreign));
-            GROUP_TOTAL.apply(c, changed(totals), e -> e.k().mode + " " + String.format("%020d", e.k().groupId));
+                    e.k().authenticated, e.k().foreign), e -> null);
+            List<Keyed<ModeGroup>> changedTotals = changed(totals);
+            count(c, "failure_group_total", GROUP_TOTAL.apply(c, changedTotals,
+                    e -> e.k().mode + " " + String.format("%020d", e.k().groupId), e -> e.k().mode));
+            for (Keyed<ModeGroup> e : changedTotals) {
+                if (e.sum().removed) { // the first or last day may be gone: read them again from the days
+                    execute(c, "UPDATE failure_group_total SET first_day = (SELECT MIN(d.utc_day) FROM "
+                                    + "failure_group_day d WHERE d.group_id = ?" + MODE_CONDITION + "), last_day = "
+                                    + "(SELECT MAX(d.utc_day) FROM failure_group_day d WHERE d.group_id = ?"
+                                    + MODE_CONDITION + ") WHERE view_mode = ? AND group_id = ?",
+                            e.k().groupId, authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().groupId,
+                            authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().groupId);
+                }
+            }
+        }
+    }
+
+    /** The rows of a day table that count in a view mode (two parameters: authenticated only, own domains only). */
+    private static final String MODE_CONDITION = " AND (? = FALSE OR d.authenticated = TRUE) "
+            + "AND (? = FALSE OR d.foreign_domain = FALSE)";
+
+    private static boolean authenticatedOnly(int mode) {
+        return (mode & 1) != 0;
+    }
+
+    private static boolean ownOnly(int mode) {
+        return (mode & 2) != 0;
+    }
+
+    /** Changes rollup_count by the rows inserted less those deleted per view mode, in the order of the modes. */
+    private static void count(Connection c, String table, Map<Object, Long> created) throws SQLException {
+        for (Map.Entry<Object, Long> e : new java.util.TreeMap<>(created).entrySet()) {
+            if (e.getValue() != 0) {
+                execute(c, "UPDATE rollup_count SET row_count = row_count + ? WHERE table_name = ? AND view_mode = ?",
+                        e.getValue(), table, e.getKey());
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, values);
+            ps.executeUpdate();
         }
     }
 
@@ -232,12 +313,17 @@ final class Rollups {
             "DELETE FROM daily_failure WHERE group_key = ? AND details <= 0", e -> new Object[]{e.key});
 
     private static final RollupRows<Keyed<ModeDomain>> DOMAIN_TOTAL = new RollupRows<>(
-            "UPDATE domain_total SET reports = reports + ?, successful = successful + ?, failed = failed + ? "
+            "UPDATE domain_total SET reports = reports + ?, successful = successful + ?, failed = failed + ?, "
+                    + "first_day = LEAST(first_day, COALESCE(CAST(? AS DATE), first_day)), "
+                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)) "
                     + "WHERE view_mode = ? AND domain = ?",
-            e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.k.mode, e.k.domain},
+            e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.sum.first, e.sum.last, e.k.mode,
+                    e.k.domain},
             e -> e.sum.reports > 0,
-            "INSERT INTO domain_total (view_mode, domain, reports, successful, failed) VALUES (?,?,?,?,?)",
-            e -> new Object[]{e.k.mode, e.k.domain, e.sum.reports, e.sum.successful, e.sum.failed},
+            "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, last_day) "
+                    + "VALUES (?,?,?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.k.domain, e.sum.reports, e.sum.successful, e.sum.failed, e.sum.first,
+                    e.sum.last},
             e -> e.sum.reports < 0,
             "DELETE FROM domain_total WHERE view_mode = ? AND domain = ? AND reports <= 0",
             e -> new Object[]{e.k.mode, e.k.domain});
@@ -267,13 +353,16 @@ final class Rollups {
             e -> new Object[]{e.k.groupId, e.k.day, e.k.authenticated, e.k.foreign});
 
     private static final RollupRows<Keyed<ModeGroup>> GROUP_TOTAL = new RollupRows<>(
-            "UPDATE failure_group_total SET sessions = sessions + ?, details = details + ? WHERE view_mode = ? "
-                    + "AND group_id = ?",
-            e -> new Object[]{e.sum.sessions, e.sum.details, e.k.mode, e.k.groupId},
+            "UPDATE failure_group_total SET sessions = sessions + ?, details = details + ?, "
+                    + "first_day = LEAST(first_day, COALESCE(CAST(? AS DATE), first_day)), "
+                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)) "
+                    + "WHERE view_mode = ? AND group_id = ?",
+            e -> new Object[]{e.sum.sessions, e.sum.details, e.sum.first, e.sum.last, e.k.mode, e.k.groupId},
             e -> e.sum.details > 0,
-            "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, details) "
-                    + "VALUES (?,?,?,?,?,?)",
-            e -> new Object[]{e.k.mode, e.k.groupId, e.k.domain, e.k.resultType, e.sum.sessions, e.sum.details},
+            "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, details, "
+                    + "first_day, last_day) VALUES (?,?,?,?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.k.groupId, e.k.domain, e.k.resultType, e.sum.sessions, e.sum.details,
+                    e.sum.first, e.sum.last},
             e -> e.sum.details < 0,
             "DELETE FROM failure_group_total WHERE view_mode = ? AND group_id = ? AND details <= 0",
             e -> new Object[]{e.k.mode, e.k.groupId});
@@ -288,11 +377,15 @@ final class Rollups {
         return list;
     }
 
-    /** The groups whose sums changed (contributions that cancel out in one transaction change nothing). */
+    /**
+     * The groups whose sums changed, or that lost contributions (their first or last day may have changed);
+     * additions that cancel out in one transaction change nothing.
+     */
     private static <K> List<Keyed<K>> changed(Map<K, Sum> groups) {
         List<Keyed<K>> list = new ArrayList<>(groups.size());
         groups.forEach((k, s) -> {
-            if (s.reports != 0 || s.successful != 0 || s.failed != 0 || s.sessions != 0 || s.details != 0) {
+            if (s.reports != 0 || s.successful != 0 || s.failed != 0 || s.sessions != 0 || s.details != 0
+                    || s.removed) {
                 list.add(new Keyed<>(null, k, s));
             }
         });

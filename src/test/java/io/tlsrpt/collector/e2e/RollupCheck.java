@@ -52,24 +52,27 @@ final class RollupCheck {
 
     /** The same per group over everything, for one view mode (appended). */
     static final String GROUP_TOTAL_ROLLUP = "SELECT g.domain, g.policy_type, g.result_type, g.receiving_mx, "
-            + "t.sessions, t.details FROM failure_group_total t JOIN failure_group g ON g.id = t.group_id "
+            + "t.sessions, t.details, t.first_day, t.last_day FROM failure_group_total t "
+            + "JOIN failure_group g ON g.id = t.group_id "
             + "WHERE t.domain = g.domain AND t.result_type = g.result_type AND t.view_mode = ";
 
     static String groupTotalRaw(String where) {
         return "SELECT p.domain, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, ''), "
-                + "SUM(f.failed_session_count), COUNT(*) FROM failure_detail f JOIN policy p ON p.id = f.policy_id "
-                + "JOIN report r ON r.id = f.report_id" + where + " GROUP BY p.domain, p.policy_type, f.result_type, "
+                + "SUM(f.failed_session_count), COUNT(*), MIN(r.utc_day), MAX(r.utc_day) FROM failure_detail f "
+                + "JOIN policy p ON p.id = f.policy_id JOIN report r ON r.id = f.report_id" + where
+                + " GROUP BY p.domain, p.policy_type, f.result_type, "
                 + "COALESCE(f.receiving_mx_norm, '')";
     }
 
     /** Reports and sessions per domain over everything, for one view mode (appended). */
-    static final String DOMAIN_TOTAL_ROLLUP = "SELECT domain, reports, successful, failed FROM domain_total "
+    static final String DOMAIN_TOTAL_ROLLUP = "SELECT domain, reports, successful, failed, first_day, last_day "
+            + "FROM domain_total "
             + "WHERE view_mode = ";
 
     static String domainTotalRaw(String where) {
         return "SELECT p.domain, COUNT(DISTINCT r.id), SUM(COALESCE(p.total_successful, 0)), "
-                + "SUM(COALESCE(p.total_failure, 0)) FROM policy p JOIN report r ON r.id = p.report_id" + where
-                + " GROUP BY p.domain";
+                + "SUM(COALESCE(p.total_failure, 0)), MIN(r.utc_day), MAX(r.utc_day) FROM policy p "
+                + "JOIN report r ON r.id = p.report_id" + where + " GROUP BY p.domain";
     }
 
     /** Reports per domain and reporter over everything, for one view mode (appended). */
@@ -107,6 +110,11 @@ final class RollupCheck {
                 assertEquals(reporterRaw, groups(c, REPORTER_TOTAL_ROLLUP + mode, 2),
                         "domain_reporter_total, view mode " + mode + ", against the raw rows");
                 compared += groupRaw.size() + domainTotalRaw.size() + reporterRaw.size();
+                for (String table : List.of("failure_group_total", "domain_total")) {
+                    assertEquals(scalar(c, "SELECT COUNT(*) FROM " + table + " WHERE view_mode = " + mode),
+                            scalar(c, "SELECT row_count FROM rollup_count WHERE table_name = '" + table
+                                    + "' AND view_mode = " + mode), "rollup_count of " + table + ", view mode " + mode);
+                }
             }
             return compared;
         }
@@ -128,8 +136,13 @@ final class RollupCheck {
     }
 
     static long scalar(DataSource ds, String sql) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
+        try (Connection c = ds.getConnection()) {
+            return scalar(c, sql);
+        }
+    }
+
+    private static long scalar(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
@@ -151,7 +164,8 @@ final class RollupCheck {
                 }
                 List<String> value = new ArrayList<>();
                 for (int i = keyColumns + 1; i <= n; i++) {
-                    value.add(String.valueOf(rs.getLong(i)));
+                    value.add(rs.getMetaData().getColumnType(i) == java.sql.Types.DATE
+                            ? String.valueOf(rs.getObject(i, java.time.LocalDate.class)) : String.valueOf(rs.getLong(i)));
                 }
                 String k = String.join(" | ", key);
                 String previous = out.put(k, String.join(" ", value));

@@ -56,7 +56,7 @@ class ListPathsTest {
                             allPages(p -> db.read(c -> FailureGroupQueries.fromTotals(c, oneResult, p))),
                             "failure list of " + result + ", " + v);
                     List<DomainSummary> domainTotals = allPages(p -> db.read(c ->
-                            DashboardQueries.domainsFromTotals(c, all, v, p)));
+                            DashboardQueries.domainsFromTotals(c, v, p)));
                     assertTrue(domainTotals.size() > 100, "seeded domains: " + domainTotals.size());
                     assertEquals(allPages(p -> db.read(c -> DashboardQueries.domainsFromDays(c, all, v, p))),
                             domainTotals, "domain list, " + v);
