@@ -57,6 +57,7 @@ CREATE TABLE domain_total (
     reports    BIGINT        NOT NULL,
     successful BIGINT        NOT NULL,
     failed     BIGINT        NOT NULL,
+    reporters  BIGINT        NOT NULL, -- its rows in domain_reporter_total
     first_day  DATE          NOT NULL,
     last_day   DATE          NOT NULL,
     PRIMARY KEY (view_mode, domain)
@@ -87,3 +88,8 @@ INSERT INTO rollup_count (table_name, view_mode, row_count) VALUES
     ('domain_total', 0, 0), ('domain_total', 1, 0), ('domain_total', 2, 0), ('domain_total', 3, 0),
     ('failure_group_total', 0, 0), ('failure_group_total', 1, 0), ('failure_group_total', 2, 0),
     ('failure_group_total', 3, 0);
+
+-- The reporter filter of the failure list reads daily_failure by organisation: an index on the SHA-256 of the name
+-- (the name itself may be 4,000 characters, too long for a PostgreSQL index entry). Filled by V6_1 for old rows.
+ALTER TABLE daily_failure ADD COLUMN organization_key CHAR(64);
+CREATE INDEX daily_failure_organization ON daily_failure (organization_key, utc_day);

@@ -75,38 +75,17 @@ public final class DashboardQueries {
         int mode = visibility.mode();
         long total = count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'domain_total' "
                 + "AND view_mode = ?", mode);
-        List<DomainSummary> sums = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT domain, reports, successful, failed, last_day "
-                + "FROM domain_total WHERE view_mode = ? ORDER BY view_mode, failed DESC, domain "
+        List<DomainSummary> items = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, reports, reporters, successful, failed, "
+                + "last_day FROM domain_total WHERE view_mode = ? ORDER BY view_mode, failed DESC, domain "
                 + "OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
             Sql.bind(ps, mode, page.offset(), page.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sums.add(new DomainSummary(rs.getString(1), rs.getLong(2), 0, rs.getLong(3), rs.getLong(4),
-                            Sql.date(rs, "last_day")));
+                    items.add(new DomainSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), Sql.date(rs, "last_day")));
                 }
             }
-        }
-        if (sums.isEmpty()) {
-            return new Page<>(sums, total, page.limit(), page.offset());
-        }
-        Map<String, Long> reporters = new java.util.HashMap<>();
-        List<Object> args = new ArrayList<>(List.of(mode));
-        sums.forEach(d -> args.add(d.domain()));
-        try (PreparedStatement ps = c.prepareStatement("SELECT domain, COUNT(*) FROM domain_reporter_total "
-                + "WHERE view_mode = ? AND domain IN (" + String.join(",",
-                java.util.Collections.nCopies(sums.size(), "?")) + ") GROUP BY domain")) {
-            Sql.bind(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    reporters.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        List<DomainSummary> items = new ArrayList<>();
-        for (DomainSummary d : sums) {
-            items.add(new DomainSummary(d.domain(), d.reports(), reporters.getOrDefault(d.domain(), 0L),
-                    d.successful(), d.failed(), d.lastDay()));
         }
         return new Page<>(items, total, page.limit(), page.offset());
     }

@@ -112,10 +112,11 @@ final class FailureGroupQueries {
 
     private static Page<FailureGroup> byReporter(Connection c, FailureFilter filter, PageRequest page)
             throws SQLException {
-        StringBuilder where = new StringBuilder(" WHERE utc_day BETWEEN ? AND ? AND organization_name = ?"
-                + filter.visibility().sql(""));
-        List<Object> args = new ArrayList<>(List.of(filter.period().from(), filter.period().to(),
-                filter.organization()));
+        // daily_failure_organization: the reporter's rows of the period, not every row of it
+        StringBuilder where = new StringBuilder(" WHERE organization_key = ? AND utc_day BETWEEN ? AND ? "
+                + "AND organization_name = ?" + filter.visibility().sql(""));
+        List<Object> args = new ArrayList<>(List.of(Rollups.organizationKey(filter.organization()),
+                filter.period().from(), filter.period().to(), filter.organization()));
         if (filter.domain() != null) {
             where.append(" AND domain = ?");
             args.add(filter.domain());

@@ -18,6 +18,7 @@ public final class RollupBackfill {
     }
 
     public static void fill(Connection c) throws SQLException {
+        fillOrganizationKeys(c);
         insertGroups(c);
         execute(c, "INSERT INTO failure_group_day (group_id, utc_day, authenticated, foreign_domain, sessions, "
                 + "details) SELECT g.id, f.utc_day, f.authenticated, f.foreign_domain, SUM(f.sessions), "
@@ -32,9 +33,9 @@ public final class RollupBackfill {
                     + "FROM failure_group_day d JOIN failure_group g ON g.id = d.group_id WHERE " + where.replace("$", "d.")
                     + " GROUP BY g.id, g.domain, g.result_type");
             execute(c, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, "
-                    + "last_day) SELECT " + mode + ", domain, SUM(reports), SUM(successful), SUM(failed), "
-                    + "MIN(utc_day), MAX(utc_day) FROM daily_domain WHERE " + where.replace("$", "")
-                    + " GROUP BY domain");
+                    + "last_day, reporters) SELECT " + mode + ", domain, SUM(reports), SUM(successful), SUM(failed), "
+                    + "MIN(utc_day), MAX(utc_day), COUNT(DISTINCT organization_name) FROM daily_domain WHERE "
+                    + where.replace("$", "") + " GROUP BY domain");
             insertReporters(c, mode, where.replace("$", ""));
         }
         for (String table : new String[]{"domain_total", "failure_group_total"}) {
@@ -47,6 +48,24 @@ public final class RollupBackfill {
     private static String condition(int mode) {
         return "1 = 1" + ((mode & 1) != 0 ? " AND $authenticated = TRUE" : "")
                 + ((mode & 2) != 0 ? " AND $foreign_domain = FALSE" : "");
+    }
+
+    private static void fillOrganizationKeys(Connection c) throws SQLException {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT DISTINCT organization_name FROM daily_failure "
+                     + "WHERE organization_key IS NULL")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE daily_failure SET organization_key = ? "
+                + "WHERE organization_name = ? AND organization_key IS NULL")) {
+            for (String name : names) {
+                Sql.bind(ps, Rollups.organizationKey(name), name);
+                ps.executeUpdate();
+            }
+        }
     }
 
     private static void insertGroups(Connection c) throws SQLException {

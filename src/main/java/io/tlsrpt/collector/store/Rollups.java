@@ -199,7 +199,16 @@ final class Rollups {
             for (Keyed<ModeReporter> e : changed(reporters)) {
                 rs.add(new Keyed<>(Sql.hash(e.k().domain, e.k().org), e.k(), e.sum()));
             }
-            REPORTER_TOTAL.apply(c, rs, e -> e.k().mode + " " + e.key(), e -> e.k().mode);
+            Map<Object, Long> reporterRows = REPORTER_TOTAL.apply(c, rs, e -> e.k().mode + " " + e.key(),
+                    e -> new ModeDomain(e.k().mode, e.k().domain));
+            // the domain_total rows of these domains were changed above, by this transaction: no new lock order
+            for (Map.Entry<Object, Long> e : reporterRows.entrySet()) {
+                ModeDomain k = (ModeDomain) e.getKey();
+                if (e.getValue() != 0) {
+                    execute(c, "UPDATE domain_total SET reporters = reporters + ? WHERE view_mode = ? AND domain = ?",
+                            e.getValue(), k.mode, k.domain);
+                }
+            }
         }
 
         /** failure_group, failure_group_day and failure_group_total: the failure changes summed per group. */
@@ -271,6 +280,11 @@ final class Rollups {
         }
     }
 
+    /** The key of daily_failure's index by reporter (schema V6). */
+    static String organizationKey(String organizationName) {
+        return Sql.hash(organizationName);
+    }
+
     private static FailureGroups.Group group(FailureKey k) {
         return new FailureGroups.Group(k.domain, k.policyType, k.resultType, k.mx);
     }
@@ -305,10 +319,10 @@ final class Rollups {
             e -> e.sum.details > 0,
             "INSERT INTO daily_failure (group_key, utc_day, domain, policy_type, result_type, receiving_mx, "
                     + "receiving_mx_shown, receiving_ip, sending_mta_ip, organization_name, sessions, details, "
-                    + "authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    + "authenticated, foreign_domain, organization_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             e -> new Object[]{e.key, e.k.day, e.k.domain, e.k.policyType, e.k.resultType, e.k.mx, e.sum.shown,
                     e.k.receivingIp, e.k.sendingIp, e.k.org, e.sum.sessions, e.sum.details, e.k.authenticated,
-                    e.k.foreign},
+                    e.k.foreign, organizationKey(e.k.org)},
             e -> e.sum.details < 0,
             "DELETE FROM daily_failure WHERE group_key = ? AND details <= 0", e -> new Object[]{e.key});
 
@@ -320,8 +334,8 @@ final class Rollups {
             e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.sum.first, e.sum.last, e.k.mode,
                     e.k.domain},
             e -> e.sum.reports > 0,
-            "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, last_day) "
-                    + "VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, last_day, "
+                    + "reporters) VALUES (?,?,?,?,?,?,?,0)",
             e -> new Object[]{e.k.mode, e.k.domain, e.sum.reports, e.sum.successful, e.sum.failed, e.sum.first,
                     e.sum.last},
             e -> e.sum.reports < 0,

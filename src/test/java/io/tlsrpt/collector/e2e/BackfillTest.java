@@ -1,7 +1,14 @@
 package io.tlsrpt.collector.e2e;
 
 import io.tlsrpt.collector.bench.Seeder;
+import io.tlsrpt.collector.store.DashboardQueries;
+import io.tlsrpt.collector.store.Page;
+import io.tlsrpt.collector.store.PageRequest;
+import io.tlsrpt.collector.store.Period;
 import io.tlsrpt.collector.store.RollupBackfill;
+import io.tlsrpt.collector.store.Visibility;
+import io.tlsrpt.collector.store.view.FailureFilter;
+import io.tlsrpt.collector.store.view.FailureGroup;
 import io.tlsrpt.collector.support.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +17,8 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +37,12 @@ class BackfillTest {
         try (Collector collector = Collector.start(dataDir, Map.of())) {
             Seeder.seed(collector.context(), 400, 1, 100, 3);
             DataSource ds = collector.context().getBean(DataSource.class);
+            DashboardQueries queries = collector.context().getBean(DashboardQueries.class);
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            FailureFilter google = new FailureFilter(new Period(today.minusDays(500), today), null, null,
+                    "Google Inc.", Visibility.ALL);
+            Page<FailureGroup> before = queries.failures(google, new PageRequest(1000, 0));
+            assertTrue(before.total() > 10, "Google's failure groups: " + before.total());
             long groups = RollupCheck.scalar(ds, "SELECT COUNT(*) FROM failure_group");
             assertTrue(groups > 50, "failure groups: " + groups);
             try (Connection c = ds.getConnection()) {
@@ -37,12 +52,16 @@ class BackfillTest {
                         "domain_total", "domain_reporter_total"}) {
                         st.executeUpdate("DELETE FROM " + table);
                     }
+                    st.executeUpdate("UPDATE rollup_count SET row_count = 0");
+                    st.executeUpdate("UPDATE daily_failure SET organization_key = NULL");
                 }
                 RollupBackfill.fill(c);
                 c.commit();
             }
             assertEquals(groups, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM failure_group"));
             assertTrue(RollupCheck.assertRollupsEqualRawRows(ds) > 500);
+            assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_failure WHERE organization_key IS NULL"));
+            assertEquals(before, queries.failures(google, new PageRequest(1000, 0)), "the reporter filter's index");
         }
     }
 }

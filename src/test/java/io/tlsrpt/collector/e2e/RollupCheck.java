@@ -65,13 +65,14 @@ final class RollupCheck {
     }
 
     /** Reports and sessions per domain over everything, for one view mode (appended). */
-    static final String DOMAIN_TOTAL_ROLLUP = "SELECT domain, reports, successful, failed, first_day, last_day "
+    static final String DOMAIN_TOTAL_ROLLUP = "SELECT domain, reports, successful, failed, first_day, last_day, reporters "
             + "FROM domain_total "
             + "WHERE view_mode = ";
 
     static String domainTotalRaw(String where) {
         return "SELECT p.domain, COUNT(DISTINCT r.id), SUM(COALESCE(p.total_successful, 0)), "
-                + "SUM(COALESCE(p.total_failure, 0)), MIN(r.utc_day), MAX(r.utc_day) FROM policy p "
+                + "SUM(COALESCE(p.total_failure, 0)), MIN(r.utc_day), MAX(r.utc_day), "
+                + "COUNT(DISTINCT r.organization_name) FROM policy p "
                 + "JOIN report r ON r.id = p.report_id" + where + " GROUP BY p.domain";
     }
 
