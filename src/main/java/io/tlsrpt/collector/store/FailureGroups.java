@@ -85,8 +85,8 @@ final class FailureGroups {
             throws SQLException {
         for (int from = 0; from < keys.size(); from += CHUNK) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT group_key, id FROM failure_group WHERE group_key IN ("
-                    + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT group_key, id FROM failure_group "
+                    + "WHERE group_key IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")) {
                 Sql.bind(ps, chunk.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

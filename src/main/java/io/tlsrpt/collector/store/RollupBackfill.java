@@ -30,7 +30,8 @@ public final class RollupBackfill {
             execute(c, "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, "
                     + "details, first_day, last_day) SELECT " + mode + ", g.id, g.domain, g.result_type, "
                     + "SUM(d.sessions), SUM(d.details), MIN(d.utc_day), MAX(d.utc_day) "
-                    + "FROM failure_group_day d JOIN failure_group g ON g.id = d.group_id WHERE " + where.replace("$", "d.")
+                    + "FROM failure_group_day d JOIN failure_group g ON g.id = d.group_id WHERE "
+                    + where.replace("$", "d.")
                     + " GROUP BY g.id, g.domain, g.result_type");
             execute(c, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, "
                     + "last_day, reporters) SELECT " + mode + ", domain, SUM(reports), SUM(successful), SUM(failed), "

@@ -60,7 +60,8 @@ class BackfillTest {
             }
             assertEquals(groups, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM failure_group"));
             assertTrue(RollupCheck.assertRollupsEqualRawRows(ds) > 500);
-            assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_failure WHERE organization_key IS NULL"));
+            assertEquals(0, RollupCheck.scalar(ds,
+                    "SELECT COUNT(*) FROM daily_failure WHERE organization_key IS NULL"));
             assertEquals(before, queries.failures(google, new PageRequest(1000, 0)), "the reporter filter's index");
         }
     }

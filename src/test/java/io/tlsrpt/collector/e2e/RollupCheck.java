@@ -65,7 +65,8 @@ final class RollupCheck {
     }
 
     /** Reports and sessions per domain over everything, for one view mode (appended). */
-    static final String DOMAIN_TOTAL_ROLLUP = "SELECT domain, reports, successful, failed, first_day, last_day, reporters "
+    static final String DOMAIN_TOTAL_ROLLUP = "SELECT domain, reports, successful, failed, first_day, last_day, "
+            + "reporters "
             + "FROM domain_total "
             + "WHERE view_mode = ";
 
@@ -166,7 +167,8 @@ final class RollupCheck {
                 List<String> value = new ArrayList<>();
                 for (int i = keyColumns + 1; i <= n; i++) {
                     value.add(rs.getMetaData().getColumnType(i) == java.sql.Types.DATE
-                            ? String.valueOf(rs.getObject(i, java.time.LocalDate.class)) : String.valueOf(rs.getLong(i)));
+                            ? String.valueOf(rs.getObject(i, java.time.LocalDate.class))
+                            : String.valueOf(rs.getLong(i)));
                 }
                 String k = String.join(" | ", key);
                 String previous = out.put(k, String.join(" ", value));
