@@ -48,24 +48,49 @@ public final class DashboardQueries {
     }
 
     static Page<DomainSummary> domainsFromDays(Connection c, Period period, Visibility visibility,
-                                                       PageRequest page) throws SQLException {
-        String flags = visibility.sql("");
-        // A separate COUNT(DISTINCT) is cheaper here than a window over the groups (H2, 100,000 reports, 400
-        // days: 64 + 592 ms against 789 ms).
-        long total = count(c, "SELECT COUNT(DISTINCT domain) FROM daily_domain WHERE utc_day BETWEEN ? AND ?"
-                + flags, period.from(), period.to());
-        List<DomainSummary> items = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, "
-                + "COUNT(DISTINCT organization_name) AS orgs, SUM(successful) AS ok, SUM(failed) AS bad, "
-                + "MAX(utc_day) AS last_day FROM daily_domain WHERE utc_day BETWEEN ? AND ?" + flags + " GROUP BY domain "
-                + "ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+                                               PageRequest page) throws SQLException {
+        String where = " WHERE utc_day BETWEEN ? AND ?" + visibility.sql("");
+        // The number of domains comes with the page (a window over the groups), and the reporters are counted for
+        // the page's domains only: a COUNT(DISTINCT) in the grouped query makes PostgreSQL sort every row of the
+        // period (1,000,000 reports, 30 days, 78,000 rows: 457 against 146 ms under load).
+        long total = -1;
+        List<DomainSummary> sums = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, SUM(reports) AS reports, SUM(successful) AS ok, "
+                + "SUM(failed) AS bad, MAX(utc_day) AS last_day, COUNT(*) OVER () AS total FROM daily_domain" + where
+                + " GROUP BY domain ORDER BY SUM(failed) DESC, domain OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
             Sql.bind(ps, period.from(), period.to(), page.offset(), page.limit());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    items.add(new DomainSummary(rs.getString("domain"), rs.getLong("reports"),
-                            rs.getLong("orgs"), rs.getLong("ok"), rs.getLong("bad"), Sql.date(rs, "last_day")));
+                    total = rs.getLong("total");
+                    sums.add(new DomainSummary(rs.getString("domain"), rs.getLong("reports"), 0, rs.getLong("ok"),
+                            rs.getLong("bad"), Sql.date(rs, "last_day")));
                 }
             }
+        }
+        if (total < 0) { // an empty page: nothing in the period, or an offset past the end
+            total = count(c, "SELECT COUNT(*) FROM (SELECT domain FROM daily_domain" + where + " GROUP BY domain) g",
+                    period.from(), period.to());
+            return new Page<>(sums, total, page.limit(), page.offset());
+        }
+        Map<String, Long> reporters = new java.util.HashMap<>();
+        List<Object> args = new ArrayList<>();
+        sums.forEach(d -> args.add(d.domain()));
+        args.add(period.from());
+        args.add(period.to());
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, COUNT(DISTINCT organization_name) "
+                + "FROM daily_domain WHERE domain IN (" + String.join(",", java.util.Collections.nCopies(sums.size(),
+                "?")) + ") AND utc_day BETWEEN ? AND ?" + visibility.sql("") + " GROUP BY domain")) {
+            Sql.bind(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reporters.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        List<DomainSummary> items = new ArrayList<>();
+        for (DomainSummary d : sums) {
+            items.add(new DomainSummary(d.domain(), d.reports(), reporters.getOrDefault(d.domain(), 0L),
+                    d.successful(), d.failed(), d.lastDay()));
         }
         return new Page<>(items, total, page.limit(), page.offset());
     }
@@ -178,27 +203,68 @@ public final class DashboardQueries {
         }
         args.add(period.from());
         args.add(period.to());
+        if (domain == null) {
+            return db.read(c -> allReports(c, period, visibility, page));
+        }
         return db.read(c -> {
             long total = count(c, "SELECT COUNT(*) FROM report" + where, args.toArray());
-            List<Object> pageArgs = new ArrayList<>(args);
-            pageArgs.add(page.offset());
-            pageArgs.add(page.limit());
-            List<ReportSummary> items = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT r.* FROM report" + where
-                    + " ORDER BY r.utc_day DESC, r.id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
-                Sql.bind(ps, pageArgs.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(new ReportSummary(rs.getLong("id"), rs.getString("organization_name"),
-                                rs.getString("report_id"), Sql.instant(rs, "start_datetime"),
-                                Sql.instant(rs, "end_datetime"), rs.getString("report_domain"),
-                                rs.getInt("policy_count"), rs.getLong("total_successful"),
-                                rs.getLong("total_failure"), Sql.instant(rs, "stored_at"), rs.getLong("message_id")));
+            return new Page<>(reportPage(c, where, args, page.offset(), page.limit()), total, page.limit(),
+                    page.offset());
+        });
+    }
+
+    /**
+     * The report list without a domain: counted from daily_report, and started at the day where the offset falls
+     * (the newer days skipped by their counts), so that neither the count nor a deep page reads the rows before it
+     * (PostgreSQL, 1,000,000 reports: count 256 ms, offset 500,000 906 ms, before).
+     */
+    private static Page<ReportSummary> allReports(Connection c, Period period, Visibility visibility,
+                                                  PageRequest page) throws SQLException {
+        long total = 0;
+        long skipped = 0;
+        java.time.LocalDate upTo = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT utc_day, SUM(reports) FROM daily_report "
+                + "WHERE utc_day BETWEEN ? AND ?" + visibility.sql("") + " GROUP BY utc_day ORDER BY utc_day DESC")) {
+            Sql.bind(ps, period.from(), period.to());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long n = rs.getLong(2);
+                    if (upTo == null && total + n > page.offset()) {
+                        upTo = Sql.date(rs, "utc_day");
+                        skipped = total;
                     }
+                    total += n;
                 }
             }
-            return new Page<>(items, total, page.limit(), page.offset());
-        });
+        }
+        if (upTo == null) { // past the end
+            return new Page<>(List.of(), total, page.limit(), page.offset());
+        }
+        List<Object> args = new ArrayList<>(List.of(period.from(), upTo));
+        return new Page<>(reportPage(c, " r WHERE r.utc_day BETWEEN ? AND ?" + visibility.sql("r"), args,
+                page.offset() - skipped, page.limit()), total, page.limit(), page.offset());
+    }
+
+    private static List<ReportSummary> reportPage(Connection c, String where, List<Object> args, long offset,
+                                              int limit) throws SQLException {
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(offset);
+        pageArgs.add(limit);
+        List<ReportSummary> items = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.* FROM report" + where
+                + " ORDER BY r.utc_day DESC, r.id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
+            Sql.bind(ps, pageArgs.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.add(new ReportSummary(rs.getLong("id"), rs.getString("organization_name"),
+                            rs.getString("report_id"), Sql.instant(rs, "start_datetime"),
+                            Sql.instant(rs, "end_datetime"), rs.getString("report_domain"),
+                            rs.getInt("policy_count"), rs.getLong("total_successful"),
+                            rs.getLong("total_failure"), Sql.instant(rs, "stored_at"), rs.getLong("message_id")));
+                }
+            }
+        }
+        return items;
     }
 
     public Optional<ReportDetail> report(long id) {

@@ -19,6 +19,8 @@ public final class RollupBackfill {
 
     public static void fill(Connection c) throws SQLException {
         fillOrganizationKeys(c);
+        execute(c, "INSERT INTO daily_report (utc_day, authenticated, foreign_domain, reports) SELECT utc_day, "
+                + "authenticated, foreign_domain, COUNT(*) FROM report GROUP BY utc_day, authenticated, foreign_domain");
         insertGroups(c);
         execute(c, "INSERT INTO failure_group_day (group_id, utc_day, authenticated, foreign_domain, sessions, "
                 + "details) SELECT g.id, f.utc_day, f.authenticated, f.foreign_domain, SUM(f.sessions), "

@@ -33,6 +33,9 @@ final class Rollups {
                               boolean foreign) {
     }
 
+    private record ReportDay(LocalDate day, boolean authenticated, boolean foreign) {
+    }
+
     private static final class Sum {
         long reports;
         long successful;
@@ -75,14 +78,17 @@ final class Rollups {
     static final class Delta {
         private final Map<DomainKey, Sum> domains = new HashMap<>();
         private final Map<FailureKey, Sum> failures = new HashMap<>();
+        private final Map<ReportDay, Sum> reportDays = new HashMap<>();
 
         boolean isEmpty() {
-            return domains.isEmpty() && failures.isEmpty();
+            return domains.isEmpty() && failures.isEmpty() && reportDays.isEmpty();
         }
 
         /** Adds (sign 1) or removes (sign -1) what the report contributes. */
         void add(ReportRow report, int sign) {
             LocalDate day = report.day();
+            reportDays.computeIfAbsent(new ReportDay(day, report.authenticated(), report.foreignDomain()),
+                    k -> new Sum()).reports += sign;
             java.util.Set<String> counted = new java.util.HashSet<>();
             for (PolicyRow p : report.policies()) {
                 Sum d = domains.computeIfAbsent(new DomainKey(day, p.domain(), report.organizationName(),
@@ -131,6 +137,17 @@ final class Rollups {
                     }
                 }
             }
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.utc_day, r.authenticated, r.foreign_domain, "
+                    + "COUNT(*) FROM report r WHERE " + reportWhere + " GROUP BY r.utc_day, r.authenticated, "
+                    + "r.foreign_domain")) {
+                Sql.bind(ps, arg);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        reportDays.computeIfAbsent(new ReportDay(Sql.date(rs, "utc_day"), rs.getBoolean(2),
+                                rs.getBoolean(3)), k -> new Sum()).reports -= rs.getLong(4);
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT p.domain, r.utc_day, p.policy_type, f.result_type, "
                     + "COALESCE(f.receiving_mx_norm, '') AS mx, COALESCE(f.receiving_ip, '') AS rip, "
                     + "COALESCE(f.sending_mta_ip, '') AS sip, r.organization_name, r.authenticated, r.foreign_domain, "
@@ -163,8 +180,12 @@ final class Rollups {
             DAILY_FAILURE.apply(c, fs, Keyed::key, e -> null);
             applyTotals(c);
             applyFailureGroups(c);
+            // last: every transaction changes the row of the day its reports are for, so it is held briefly
+            DAILY_REPORT.apply(c, keyed(reportDays, k -> k.day + " " + k.authenticated + " " + k.foreign),
+                    Keyed::key, e -> null);
             domains.clear();
             failures.clear();
+            reportDays.clear();
         }
 
         /** domain_total and domain_reporter_total: the domain changes summed per view mode. */
@@ -325,6 +346,18 @@ final class Rollups {
                     e.k.foreign, organizationKey(e.k.org)},
             e -> e.sum.details < 0,
             "DELETE FROM daily_failure WHERE group_key = ? AND details <= 0", e -> new Object[]{e.key});
+
+    private static final RollupRows<Keyed<ReportDay>> DAILY_REPORT = new RollupRows<>(
+            "UPDATE daily_report SET reports = reports + ? WHERE utc_day = ? AND authenticated = ? "
+                    + "AND foreign_domain = ?",
+            e -> new Object[]{e.sum.reports, e.k.day, e.k.authenticated, e.k.foreign},
+            e -> e.sum.reports > 0,
+            "INSERT INTO daily_report (utc_day, authenticated, foreign_domain, reports) VALUES (?,?,?,?)",
+            e -> new Object[]{e.k.day, e.k.authenticated, e.k.foreign, e.sum.reports},
+            e -> e.sum.reports < 0,
+            "DELETE FROM daily_report WHERE utc_day = ? AND authenticated = ? AND foreign_domain = ? "
+                    + "AND reports <= 0",
+            e -> new Object[]{e.k.day, e.k.authenticated, e.k.foreign});
 
     private static final RollupRows<Keyed<ModeDomain>> DOMAIN_TOTAL = new RollupRows<>(
             "UPDATE domain_total SET reports = reports + ?, successful = successful + ?, failed = failed + ?, "

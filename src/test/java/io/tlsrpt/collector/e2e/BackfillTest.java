@@ -49,7 +49,7 @@ class BackfillTest {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     for (String table : new String[]{"failure_group_total", "failure_group_day", "failure_group",
-                        "domain_total", "domain_reporter_total"}) {
+                        "domain_total", "domain_reporter_total", "daily_report"}) {
                         st.executeUpdate("DELETE FROM " + table);
                     }
                     st.executeUpdate("UPDATE rollup_count SET row_count = 0");

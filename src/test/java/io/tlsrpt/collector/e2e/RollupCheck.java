@@ -96,6 +96,11 @@ final class RollupCheck {
             Map<String, String> failureRaw = groups(c, FAILURE_RAW, 10);
             assertEquals(failureRaw, failureRollup, "daily_failure against the raw rows");
             int compared = domainRaw.size() + failureRaw.size();
+            Map<String, String> reportDaysRaw = groups(c, "SELECT utc_day, authenticated, foreign_domain, COUNT(*) "
+                    + "FROM report GROUP BY utc_day, authenticated, foreign_domain", 3);
+            assertEquals(reportDaysRaw, groups(c, "SELECT utc_day, authenticated, foreign_domain, reports "
+                    + "FROM daily_report", 3), "daily_report against the report rows");
+            compared += reportDaysRaw.size();
             Map<String, String> groupDayRaw = groups(c, GROUP_DAY_RAW, 7);
             assertEquals(groupDayRaw, groups(c, GROUP_DAY_ROLLUP, 7), "failure_group_day against the raw rows");
             compared += groupDayRaw.size();

@@ -60,13 +60,34 @@ class ListPathsTest {
                     assertTrue(domainTotals.size() > 100, "seeded domains: " + domainTotals.size());
                     assertEquals(allPages(p -> db.read(c -> DashboardQueries.domainsFromDays(c, all, v, p))),
                             domainTotals, "domain list, " + v);
+                    // The report list, counted from daily_report and started at the day where the offset falls,
+                    // against every report id of the period in the list's order.
+                    DashboardQueries queries = collector.context().getBean(DashboardQueries.class);
+                    for (Period period : List.of(all, month)) {
+                        List<Long> expected = db.read(c -> {
+                            List<Long> ids = new ArrayList<>();
+                            try (var ps = c.prepareStatement("SELECT id FROM report r WHERE utc_day BETWEEN ? AND ?"
+                                    + v.sql("r") + " ORDER BY utc_day DESC, id DESC")) {
+                                Sql.bind(ps, period.from(), period.to());
+                                try (var rs = ps.executeQuery()) {
+                                    while (rs.next()) {
+                                        ids.add(rs.getLong(1));
+                                    }
+                                }
+                            }
+                            return ids;
+                        });
+                        assertFalse(expected.isEmpty());
+                        assertEquals(expected, allPages(p -> queries.reports(null, period, v, p)).stream()
+                                .map(r -> r.id()).toList(), "report list, " + period + ", " + v);
+                    }
                 }
             }
             // The public entry points choose: the same answers through them.
-            DashboardQueries queries = collector.context().getBean(DashboardQueries.class);
+            DashboardQueries entry = collector.context().getBean(DashboardQueries.class);
             FailureFilter everything = new FailureFilter(all, null, null, null, Visibility.ALL);
             assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, everything, p))),
-                    allPages(p -> queries.failures(everything, p)));
+                    allPages(p -> entry.failures(everything, p)));
         }
     }
 
