@@ -365,7 +365,8 @@ public final class DashboardQueries {
                 count(c, "SELECT COUNT(*) FROM message"),
                 count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED),
                 count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.QUARANTINED),
-                count(c, "SELECT COUNT(*) FROM report"),
+                // daily_report's rows (one per day and flags) instead of a count of every report
+                count(c, "SELECT COALESCE(SUM(reports), 0) FROM daily_report"),
                 count(c, "SELECT COUNT(*) FROM report_duplicate"),
                 count(c, "SELECT COUNT(*) FROM quarantine")));
     }
