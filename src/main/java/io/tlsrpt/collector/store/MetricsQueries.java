@@ -54,7 +54,7 @@ public final class MetricsQueries {
         return db.read(c -> {
             Map<String, Long> channels = grouped(c, "SELECT channel, COUNT(*) FROM message GROUP BY channel");
             Map<String, Long> codes = grouped(c, "SELECT code, COUNT(DISTINCT message_id) FROM quarantine GROUP BY code");
-            long reports = count(c, "SELECT COUNT(*) FROM report");
+            long reports = count(c, "SELECT COALESCE(SUM(reports), 0) FROM daily_report");
             long duplicates = count(c, "SELECT COUNT(*) FROM report_duplicate");
             long pending = count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED);
             long domains = count(c, "SELECT COUNT(*) FROM domain_total WHERE view_mode = 0");
