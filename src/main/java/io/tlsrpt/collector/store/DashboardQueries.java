@@ -162,11 +162,12 @@ public final class DashboardQueries {
         String groupBy = "domain, policy_type, policy_string, mx_host, organization_name";
         Object[] args = {domain, period.from(), period.to(), domain, period.from(), period.to(), domain};
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one" + from + " GROUP BY " + groupBy + ") g",
-                    args);
+            // The number of groups comes with the page (a window over the groups): the policies are grouped once.
+            long total = -1;
             List<SeenPolicy> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", COUNT(*) AS reports, "
-                    + "MIN(utc_day) AS first_day, MAX(utc_day) AS last_day" + from + " GROUP BY " + groupBy
+                    + "MIN(utc_day) AS first_day, MAX(utc_day) AS last_day, COUNT(*) OVER () AS total_groups"
+                    + from + " GROUP BY " + groupBy
                     + " ORDER BY MAX(utc_day) DESC, domain, organization_name, policy_type, policy_string, mx_host "
                     + "OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
                 List<Object> pageArgs = new ArrayList<>(List.of(args));
@@ -175,11 +176,16 @@ public final class DashboardQueries {
                 Sql.bind(ps, pageArgs.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        total = rs.getLong("total_groups");
                         items.add(new SeenPolicy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getLong("reports"), Sql.date(rs, "first_day"),
                                 Sql.date(rs, "last_day")));
                     }
                 }
+            }
+            if (total < 0) { // an empty page: nothing in the period, or an offset past the end
+                total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one" + from + " GROUP BY " + groupBy + ") g",
+                        args);
             }
             return new Page<>(items, total, page.limit(), page.offset());
         });
