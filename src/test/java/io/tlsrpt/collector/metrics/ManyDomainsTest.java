@@ -1,7 +1,6 @@
 package io.tlsrpt.collector.metrics;
 
 import io.tlsrpt.collector.support.Collector;
-import io.tlsrpt.collector.store.RollupBackfill;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,8 +67,8 @@ class ManyDomainsTest {
 
     /**
      * Writes the roll-ups of 100,000 domains directly, 10,000 rows a statement (H2's SYSTEM_RANGE or PostgreSQL's
-     * generate_series): domain dN had N successful sessions and one failed session (certificate-expired); then the
-     * roll-ups derived from them.
+     * generate_series): domain dN had N successful sessions and one failed session (certificate-expired), in the daily
+     * roll-ups and in the sums over everything.
      */
     static void fill(DataSource ds) throws Exception {
         LocalDate day = LocalDate.now().minusDays(1);
@@ -84,16 +83,32 @@ class ManyDomainsTest {
                     + "receiving_mx, receiving_ip, sending_mta_ip, organization_name, sessions, details) SELECT "
                     + "LPAD(CAST(" + n + " AS VARCHAR), 64, '0'), ?, 'd' || " + n + " || '.example', 'sts', "
                     + "'certificate-expired', 'mx.d' || " + n + " || '.example', '', '', 'r.example', 1, 1 FROM " + range);
-            RollupBackfill.fill(c); // the sums over everything, from those, as the V6 migration fills them
+            // the sums over everything (view mode 0) that the metrics read
+            insert(c, day, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, reporters, "
+                    + "first_day, last_day) SELECT 0, 'd' || " + n + " || '.example', 1, " + n + ", 1, 1, "
+                    + "CAST(? AS DATE), CAST(? AS DATE) FROM " + range, 2);
+            insert(c, day, "INSERT INTO failure_group (id, group_key, domain, policy_type, result_type, receiving_mx) "
+                    + "SELECT " + n + ", LPAD(CAST(" + n + " AS VARCHAR), 64, '0'), 'd' || " + n + " || '.example', "
+                    + "'sts', 'certificate-expired', 'mx.d' || " + n + " || '.example' FROM " + range, 0);
+            insert(c, day, "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, "
+                    + "details, first_day, last_day) SELECT 0, " + n + ", 'd' || " + n + " || '.example', "
+                    + "'certificate-expired', 1, 1, CAST(? AS DATE), CAST(? AS DATE) FROM " + range, 2);
         }
     }
 
     private static void insert(Connection c, LocalDate day, String sql) throws Exception {
+        insert(c, day, sql, 1);
+    }
+
+    /** Runs the statement for every 10,000 domains; its first {@code days} parameters are the day. */
+    private static void insert(Connection c, LocalDate day, String sql, int days) throws Exception {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int from = 1; from <= DOMAINS; from += 10_000) {
-                ps.setObject(1, day);
-                ps.setInt(2, from);
-                ps.setInt(3, from + 9_999);
+                for (int i = 1; i <= days; i++) {
+                    ps.setObject(i, day);
+                }
+                ps.setInt(days + 1, from);
+                ps.setInt(days + 2, from + 9_999);
                 ps.executeUpdate();
             }
         }
