@@ -224,42 +224,61 @@ public final class AlertStore {
 
     /**
      * Failure groups (policy domain, result type in lower case, receiving MX) in reports whose day is {@code since}
-     * or later and in none before: new to the domain. With {@code domains}, only theirs.
+     * or later and in none before: new to the domain. With {@code domains}, only theirs. Read from the sums over
+     * everything (failure_group_total, whose first day is kept per view mode): a group is new when its first day is
+     * {@code since} or later; the domains' few groups come from failure_group's domain index. (A NOT EXISTS over
+     * daily_failure, before, cost a third as much as processing itself under load.)
      */
     public List<FailureGroupFacts> newFailureGroups(LocalDate since, Collection<String> domains, Visibility visibility,
                                                     int limit) {
         return db.read(c -> {
             List<FailureGroupFacts> out = new ArrayList<>();
             for (List<String> chunk : chunks(domains)) {
-                String in = chunk == null ? "" : " AND f.domain IN (" + marks(chunk.size()) + ")";
+                String in = chunk == null ? "" : " AND g.domain IN (" + marks(chunk.size()) + ")";
                 List<Object> args = new ArrayList<>();
-                args.add(since);
+                args.add(visibility.mode());
                 if (chunk != null) {
                     args.addAll(chunk);
                 }
                 args.add(since);
                 args.add(limit);
-                try (PreparedStatement ps = c.prepareStatement("SELECT f.domain, LOWER(f.result_type) AS rt, "
-                        + "f.receiving_mx, MIN(f.receiving_mx_shown) AS shown, MIN(f.utc_day) AS first_day, "
-                        + "MAX(f.utc_day) AS last_day, SUM(f.sessions) AS sessions, "
-                        + "COUNT(DISTINCT f.organization_name) AS reporters FROM daily_failure f "
-                        + "WHERE f.utc_day >= ?" + visibility.sql("f") + in + " AND NOT EXISTS (SELECT 1 FROM "
-                        + "daily_failure o WHERE o.domain = f.domain AND o.receiving_mx = f.receiving_mx AND "
-                        + "LOWER(o.result_type) = LOWER(f.result_type) AND o.utc_day < ?" + visibility.sql("o") + ") "
-                        + "GROUP BY f.domain, LOWER(f.result_type), f.receiving_mx HAVING SUM(f.sessions) > 0 "
-                        + "ORDER BY SUM(f.sessions) DESC, f.domain FETCH FIRST ? ROWS ONLY")) {
+                List<FailureGroupFacts> found = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT g.domain, LOWER(g.result_type) AS rt, "
+                        + "g.receiving_mx, MIN(g.receiving_mx_shown) AS shown, MIN(t.first_day) AS first_day, "
+                        + "MAX(t.last_day) AS last_day, SUM(t.sessions) AS sessions FROM failure_group g "
+                        + "JOIN failure_group_total t ON t.group_id = g.id AND t.view_mode = ? WHERE 1 = 1" + in
+                        + " GROUP BY g.domain, LOWER(g.result_type), g.receiving_mx "
+                        + "HAVING MIN(t.first_day) >= ? AND SUM(t.sessions) > 0 "
+                        + "ORDER BY SUM(t.sessions) DESC, g.domain FETCH FIRST ? ROWS ONLY")) {
                     Sql.bind(ps, args.toArray());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(new FailureGroupFacts(rs.getString(1), rs.getString(2), rs.getString(3),
+                            found.add(new FailureGroupFacts(rs.getString(1), rs.getString(2), rs.getString(3),
                                     rs.getString(4), Sql.date(rs, "first_day"), Sql.date(rs, "last_day"),
-                                    rs.getLong("sessions"), rs.getLong("reporters")));
+                                    rs.getLong("sessions"), 0));
                         }
                     }
+                }
+                for (FailureGroupFacts g : found) {
+                    out.add(new FailureGroupFacts(g.domain(), g.resultType(), g.receivingMx(), g.receivingMxShown(),
+                            g.firstDay(), g.lastDay(), g.sessions(), reporters(c, g, visibility)));
                 }
             }
             return out;
         });
+    }
+
+    /** The reporters of a new failure group: all of its rows are of its first day or later. */
+    private static long reporters(Connection c, FailureGroupFacts g, Visibility visibility) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT organization_name) FROM daily_failure "
+                + "WHERE domain = ? AND utc_day >= ? AND receiving_mx = ? AND LOWER(result_type) = ?"
+                + visibility.sql(""))) {
+            Sql.bind(ps, g.domain(), g.firstDay(), g.receivingMx(), g.resultType());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /**
