@@ -68,7 +68,7 @@ public final class DashboardQueries {
             }
         }
         if (total < 0) { // an empty page: nothing in the period, or an offset past the end
-            total = count(c, "SELECT COUNT(*) FROM (SELECT domain FROM daily_domain" + where + " GROUP BY domain) g",
+            total = Sql.count(c, "SELECT COUNT(*) FROM (SELECT domain FROM daily_domain" + where + " GROUP BY domain) g",
                     period.from(), period.to());
             return new Page<>(sums, total, page.limit(), page.offset());
         }
@@ -98,7 +98,7 @@ public final class DashboardQueries {
     static Page<DomainSummary> domainsFromTotals(Connection c, Visibility visibility, PageRequest page)
             throws SQLException {
         int mode = visibility.mode();
-        long total = count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'domain_total' "
+        long total = Sql.count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'domain_total' "
                 + "AND view_mode = ?", mode);
         List<DomainSummary> items = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT domain, reports, reporters, successful, failed, "
@@ -184,7 +184,7 @@ public final class DashboardQueries {
                 }
             }
             if (total < 0) { // an empty page: nothing in the period, or an offset past the end
-                total = count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one" + from + " GROUP BY " + groupBy + ") g",
+                total = Sql.count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one" + from + " GROUP BY " + groupBy + ") g",
                         args);
             }
             return new Page<>(items, total, page.limit(), page.offset());
@@ -213,7 +213,7 @@ public final class DashboardQueries {
             return db.read(c -> allReports(c, period, visibility, page));
         }
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(*) FROM report" + where, args.toArray());
+            long total = Sql.count(c, "SELECT COUNT(*) FROM report" + where, args.toArray());
             return new Page<>(reportPage(c, where, args, page.offset(), page.limit()), total, page.limit(),
                     page.offset());
         });
@@ -280,7 +280,7 @@ public final class DashboardQueries {
                 return Optional.empty();
             }
             long shown = row.policies().stream().mapToLong(p -> p.failures().size()).sum();
-            long total = count(c, "SELECT COUNT(*) FROM failure_detail WHERE report_id = ?", id);
+            long total = Sql.count(c, "SELECT COUNT(*) FROM failure_detail WHERE report_id = ?", id);
             List<ReportDetail.Duplicate> duplicates = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT d.message_id, d.received_at, m.client_ip, "
                     + "m.envelope_from FROM report_duplicate d JOIN report r ON r.report_key = d.report_key "
@@ -343,7 +343,7 @@ public final class DashboardQueries {
             args.add(period.to().plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
         }
         return db.read(c -> {
-            long total = count(c, "SELECT COUNT(*) FROM quarantine q" + where, args.toArray());
+            long total = Sql.count(c, "SELECT COUNT(*) FROM quarantine q" + where, args.toArray());
             List<Object> pageArgs = new ArrayList<>(args);
             pageArgs.add(page.offset());
             pageArgs.add(page.limit());
@@ -368,21 +368,17 @@ public final class DashboardQueries {
 
     public Stats stats() {
         return db.read(c -> new Stats(
-                count(c, "SELECT COUNT(*) FROM message"),
-                count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED),
-                count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.QUARANTINED),
+                Sql.count(c, "SELECT COUNT(*) FROM message"),
+                Sql.count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED),
+                Sql.count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.QUARANTINED),
                 // daily_report's rows (one per day and flags) instead of a count of every report
-                count(c, "SELECT COALESCE(SUM(reports), 0) FROM daily_report"),
-                count(c, "SELECT COUNT(*) FROM report_duplicate"),
-                count(c, "SELECT COUNT(*) FROM quarantine")));
+                Sql.count(c, "SELECT COALESCE(SUM(reports), 0) FROM daily_report"),
+                Sql.count(c, "SELECT COUNT(*) FROM report_duplicate"),
+                Sql.count(c, "SELECT COUNT(*) FROM quarantine")));
     }
 
     private static Boolean bool(ResultSet rs, String column) throws SQLException {
         boolean v = rs.getBoolean(column);
         return rs.wasNull() ? null : v;
-    }
-
-    private static long count(Connection c, String sql, Object... args) throws SQLException {
-        return Sql.count(c, sql, args);
     }
 }

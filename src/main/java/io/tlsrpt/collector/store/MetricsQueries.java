@@ -54,10 +54,10 @@ public final class MetricsQueries {
         return db.read(c -> {
             Map<String, Long> channels = grouped(c, "SELECT channel, COUNT(*) FROM message GROUP BY channel");
             Map<String, Long> codes = grouped(c, "SELECT code, COUNT(DISTINCT message_id) FROM quarantine GROUP BY code");
-            long reports = count(c, "SELECT COALESCE(SUM(reports), 0) FROM daily_report");
-            long duplicates = count(c, "SELECT COUNT(*) FROM report_duplicate");
-            long pending = count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED);
-            long domains = count(c, "SELECT COUNT(*) FROM domain_total WHERE view_mode = 0");
+            long reports = Sql.count(c, "SELECT COALESCE(SUM(reports), 0) FROM daily_report");
+            long duplicates = Sql.count(c, "SELECT COUNT(*) FROM report_duplicate");
+            long pending = Sql.count(c, "SELECT COUNT(*) FROM message WHERE state = ?", MessageStore.RECEIVED);
+            long domains = Sql.count(c, "SELECT COUNT(*) FROM domain_total WHERE view_mode = 0");
             List<SessionCount> sessions = sessions(c, maxDomains, domains, resultLabel);
             Map<String, Long> alerts = grouped(c, "SELECT kind, COUNT(*) FROM alert GROUP BY kind");
             return new Snapshot(channels, codes, reports, duplicates, pending, domains, sessions, alerts);
@@ -107,7 +107,7 @@ public final class MetricsQueries {
                     .forEach((rt, n) -> out.add(new SessionCount(e.getKey(), rt, n)));
         }
         if (domainCount > topSuccess.size()) {
-            long success = count(c, "SELECT COALESCE(SUM(successful), 0) FROM domain_total WHERE view_mode = 0");
+            long success = Sql.count(c, "SELECT COALESCE(SUM(successful), 0) FROM domain_total WHERE view_mode = 0");
             Map<String, Long> failures = grouped(c, "SELECT rt, SUM(sessions) FROM (SELECT " + resultLabel
                     + " AS rt, sessions FROM failure_group_total WHERE view_mode = 0) t GROUP BY rt");
             long topOk = topSuccess.values().stream().mapToLong(Long::longValue).sum();
@@ -144,15 +144,5 @@ public final class MetricsQueries {
             }
         }
         return out;
-    }
-
-    private static long count(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, args);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 }

@@ -19,30 +19,30 @@ public final class RollupBackfill {
 
     public static void fill(Connection c) throws SQLException {
         fillOrganizationKeys(c);
-        execute(c, "INSERT INTO daily_report (utc_day, authenticated, foreign_domain, reports) SELECT utc_day, "
+        ProcessingWriter.exec(c, "INSERT INTO daily_report (utc_day, authenticated, foreign_domain, reports) SELECT utc_day, "
                 + "authenticated, foreign_domain, COUNT(*) FROM report GROUP BY utc_day, authenticated, foreign_domain");
         insertGroups(c);
-        execute(c, "INSERT INTO failure_group_day (group_id, utc_day, authenticated, foreign_domain, sessions, "
+        ProcessingWriter.exec(c, "INSERT INTO failure_group_day (group_id, utc_day, authenticated, foreign_domain, sessions, "
                 + "details) SELECT g.id, f.utc_day, f.authenticated, f.foreign_domain, SUM(f.sessions), "
                 + "SUM(f.details) FROM daily_failure f JOIN failure_group g ON g.domain = f.domain "
                 + "AND g.policy_type = f.policy_type AND g.result_type = f.result_type "
                 + "AND g.receiving_mx = f.receiving_mx GROUP BY g.id, f.utc_day, f.authenticated, f.foreign_domain");
         for (int mode = 0; mode < 4; mode++) {
             String where = condition(mode);
-            execute(c, "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, "
+            ProcessingWriter.exec(c, "INSERT INTO failure_group_total (view_mode, group_id, domain, result_type, sessions, "
                     + "details, first_day, last_day) SELECT " + mode + ", g.id, g.domain, g.result_type, "
                     + "SUM(d.sessions), SUM(d.details), MIN(d.utc_day), MAX(d.utc_day) "
                     + "FROM failure_group_day d JOIN failure_group g ON g.id = d.group_id WHERE "
                     + where.replace("$", "d.")
                     + " GROUP BY g.id, g.domain, g.result_type");
-            execute(c, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, "
+            ProcessingWriter.exec(c, "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, "
                     + "last_day, reporters) SELECT " + mode + ", domain, SUM(reports), SUM(successful), SUM(failed), "
                     + "MIN(utc_day), MAX(utc_day), COUNT(DISTINCT organization_name) FROM daily_domain WHERE "
                     + where.replace("$", "") + " GROUP BY domain");
             insertReporters(c, mode, where.replace("$", ""));
         }
         for (String table : new String[]{"domain_total", "failure_group_total"}) {
-            execute(c, "UPDATE rollup_count SET row_count = (SELECT COUNT(*) FROM " + table + " t WHERE "
+            ProcessingWriter.exec(c, "UPDATE rollup_count SET row_count = (SELECT COUNT(*) FROM " + table + " t WHERE "
                     + "t.view_mode = rollup_count.view_mode) WHERE table_name = '" + table + "'");
         }
     }
@@ -108,12 +108,6 @@ public final class RollupBackfill {
                 }
             }
             ps.executeBatch();
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.executeUpdate(sql);
         }
     }
 }

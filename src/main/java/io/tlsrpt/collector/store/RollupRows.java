@@ -105,7 +105,7 @@ record RollupRows<R>(String update, Function<R, Object[]> updateValues, Predicat
     private boolean insertOrUpdate(Connection c, Object[] insertValues, Object[] updateValues) throws SQLException {
         var savepoint = c.setSavepoint();
         try {
-            execute(c, insert, insertValues);
+            ProcessingWriter.exec(c, insert, insertValues);
             c.releaseSavepoint(savepoint);
             return true;
         } catch (SQLException e) {
@@ -113,15 +113,8 @@ record RollupRows<R>(String update, Function<R, Object[]> updateValues, Predicat
                 throw e;
             }
             c.rollback(savepoint);
-            execute(c, update, updateValues);
+            ProcessingWriter.exec(c, update, updateValues);
             return false;
-        }
-    }
-
-    private static void execute(Connection c, String sql, Object... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, values);
-            ps.executeUpdate();
         }
     }
 }

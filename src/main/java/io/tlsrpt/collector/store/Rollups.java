@@ -211,7 +211,7 @@ final class Rollups {
                     e -> e.k().mode));
             for (Keyed<ModeDomain> e : changedTotals) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the days
-                    execute(c, "UPDATE domain_total SET first_day = (SELECT MIN(d.utc_day) FROM daily_domain d "
+                    ProcessingWriter.exec(c, "UPDATE domain_total SET first_day = (SELECT MIN(d.utc_day) FROM daily_domain d "
                                     + "WHERE d.domain = ?" + MODE_CONDITION + "), last_day = (SELECT MAX(d.utc_day) "
                                     + "FROM daily_domain d WHERE d.domain = ?" + MODE_CONDITION + ") "
                                     + "WHERE view_mode = ? AND domain = ?",
@@ -229,7 +229,7 @@ final class Rollups {
             for (Map.Entry<Object, Long> e : reporterRows.entrySet()) {
                 ModeDomain k = (ModeDomain) e.getKey();
                 if (e.getValue() != 0) {
-                    execute(c, "UPDATE domain_total SET reporters = reporters + ? WHERE view_mode = ? AND domain = ?",
+                    ProcessingWriter.exec(c, "UPDATE domain_total SET reporters = reporters + ? WHERE view_mode = ? AND domain = ?",
                             e.getValue(), k.mode, k.domain);
                 }
             }
@@ -264,7 +264,7 @@ final class Rollups {
                     e -> e.k().mode + " " + String.format("%020d", e.k().groupId), e -> e.k().mode));
             for (Keyed<ModeGroup> e : changedTotals) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the days
-                    execute(c, "UPDATE failure_group_total SET first_day = (SELECT MIN(d.utc_day) FROM "
+                    ProcessingWriter.exec(c, "UPDATE failure_group_total SET first_day = (SELECT MIN(d.utc_day) FROM "
                                     + "failure_group_day d WHERE d.group_id = ?" + MODE_CONDITION + "), last_day = "
                                     + "(SELECT MAX(d.utc_day) FROM failure_group_day d WHERE d.group_id = ?"
                                     + MODE_CONDITION + ") WHERE view_mode = ? AND group_id = ?",
@@ -291,16 +291,9 @@ final class Rollups {
     private static void count(Connection c, String table, Map<Object, Long> created) throws SQLException {
         for (Map.Entry<Object, Long> e : new java.util.TreeMap<>(created).entrySet()) {
             if (e.getValue() != 0) {
-                execute(c, "UPDATE rollup_count SET row_count = row_count + ? WHERE table_name = ? AND view_mode = ?",
+                ProcessingWriter.exec(c, "UPDATE rollup_count SET row_count = row_count + ? WHERE table_name = ? AND view_mode = ?",
                         e.getValue(), table, e.getKey());
             }
-        }
-    }
-
-    private static void execute(Connection c, String sql, Object... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, values);
-            ps.executeUpdate();
         }
     }
 
