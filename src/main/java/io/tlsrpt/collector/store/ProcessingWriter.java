@@ -32,6 +32,9 @@ public final class ProcessingWriter {
         // retention purge) take turns on the message row, so that the later one sees, and subtracts, exactly what
         // the earlier one committed (without the lock both would subtract the same roll-up contributions).
         lockMessage(c, messageId);
+        if (!storedAnything(c, messageId)) {
+            return; // the first run (almost every message): three index probes instead of eight statements
+        }
         Rollups.Delta old = new Rollups.Delta();
         old.subtractStored(c, "r.message_id = ?", messageId);
         old.apply(c);
@@ -41,6 +44,18 @@ public final class ProcessingWriter {
         exec(c, "DELETE FROM report WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM report_duplicate WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM quarantine WHERE message_id = ?", messageId);
+    }
+
+    /** Whether an earlier run of the message left reports, duplicates or quarantine entries. */
+    private static boolean storedAnything(Connection c, long messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN EXISTS (SELECT 1 FROM report WHERE "
+                + "message_id = ?) OR EXISTS (SELECT 1 FROM report_duplicate WHERE message_id = ?) OR EXISTS "
+                + "(SELECT 1 FROM quarantine WHERE message_id = ?) THEN 1 ELSE 0 END")) {
+            Sql.bind(ps, messageId, messageId, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
     }
 
     /** Locks the message row until the end of the transaction; false when there is no such message. */

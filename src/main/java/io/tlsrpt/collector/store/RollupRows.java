@@ -27,21 +27,21 @@ record RollupRows<R>(String update, Function<R, Object[]> updateValues, Predicat
     private static final int BATCH = 500;
 
     /**
-     * Applies the changes, sorted by {@code sortKey}. A row that another transaction inserted between our update and
+     * Applies the changes in the order {@code order} gives (the same order in every transaction). A row that another transaction inserted between our update and
      * our insert (two instances on one PostgreSQL) is updated instead: the savepoint keeps PostgreSQL's transaction
      * usable after the failed insert.
      *
      * @param countKey what a row counts under (its view mode), for {@code rollup_count}
      * @return rows inserted less rows deleted, per count key
      */
-    Map<Object, Long> apply(Connection c, List<R> changes, Function<R, String> sortKey, Function<R, Object> countKey)
+    Map<Object, Long> apply(Connection c, List<R> changes, Comparator<? super R> order, Function<R, Object> countKey)
             throws SQLException {
         Map<Object, Long> created = new HashMap<>();
         if (changes.isEmpty()) {
             return created;
         }
         List<R> rows = new ArrayList<>(changes);
-        rows.sort(Comparator.comparing(sortKey));
+        rows.sort(order);
         List<R> missing = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(update)) {
             for (int from = 0; from < rows.size(); from += BATCH) {

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,16 +177,16 @@ final class Rollups {
         void apply(Connection c) throws SQLException {
             List<Keyed<DomainKey>> ds = keyed(domains, k -> Sql.hash(k.day.toString(), k.domain, k.org,
                     String.valueOf(k.authenticated), String.valueOf(k.foreign)));
-            DAILY_DOMAIN.apply(c, ds, Keyed::key, e -> null);
+            DAILY_DOMAIN.apply(c, ds, BY_KEY, e -> null);
             List<Keyed<FailureKey>> fs = keyed(failures, k -> Sql.hash(k.day.toString(), k.domain, k.policyType,
                     k.resultType, k.mx, k.receivingIp, k.sendingIp, k.org, String.valueOf(k.authenticated),
                     String.valueOf(k.foreign)));
-            DAILY_FAILURE.apply(c, fs, Keyed::key, e -> null);
+            DAILY_FAILURE.apply(c, fs, BY_KEY, e -> null);
             applyTotals(c);
             applyFailureGroups(c);
             // last: every transaction changes the row of the day its reports are for, so it is held briefly
-            DAILY_REPORT.apply(c, keyed(reportDays, k -> k.day + " " + k.authenticated + " " + k.foreign),
-                    Keyed::key, e -> null);
+            DAILY_REPORT.apply(c, keyed(reportDays, k -> null), Comparator.comparing((Keyed<ReportDay> e) -> e.k.day)
+                    .thenComparing(e -> e.k.authenticated).thenComparing(e -> e.k.foreign), e -> null);
             domains.clear();
             failures.clear();
             reportDays.clear();
@@ -207,7 +208,8 @@ final class Rollups {
                 }
             });
             List<Keyed<ModeDomain>> changedTotals = changed(totals);
-            count(c, "domain_total", DOMAIN_TOTAL.apply(c, changedTotals, e -> e.k().mode + " " + e.k().domain,
+            count(c, "domain_total", DOMAIN_TOTAL.apply(c, changedTotals,
+                    Comparator.comparingInt((Keyed<ModeDomain> e) -> e.k().mode).thenComparing(e -> e.k().domain),
                     e -> e.k().mode));
             for (Keyed<ModeDomain> e : changedTotals) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the days
@@ -223,7 +225,8 @@ final class Rollups {
             for (Keyed<ModeReporter> e : changed(reporters)) {
                 rs.add(new Keyed<>(Sql.hash(e.k().domain, e.k().org), e.k(), e.sum()));
             }
-            Map<Object, Long> reporterRows = REPORTER_TOTAL.apply(c, rs, e -> e.k().mode + " " + e.key(),
+            Map<Object, Long> reporterRows = REPORTER_TOTAL.apply(c, rs,
+                    Comparator.comparingInt((Keyed<ModeReporter> e) -> e.k().mode).thenComparing(Keyed::key),
                     e -> new ModeDomain(e.k().mode, e.k().domain));
             // the domain_total rows of these domains were changed above, by this transaction: no new lock order
             for (Map.Entry<Object, Long> e : reporterRows.entrySet()) {
@@ -257,11 +260,13 @@ final class Rollups {
                     t.days(k.day, s);
                 }
             });
-            GROUP_DAY.apply(c, changed(days), e -> String.format("%020d %s %b %b", e.k().groupId, e.k().day,
-                    e.k().authenticated, e.k().foreign), e -> null);
+            GROUP_DAY.apply(c, changed(days), Comparator.comparingLong((Keyed<GroupDay> e) -> e.k().groupId)
+                    .thenComparing(e -> e.k().day).thenComparing(e -> e.k().authenticated)
+                    .thenComparing(e -> e.k().foreign), e -> null);
             List<Keyed<ModeGroup>> changedTotals = changed(totals);
             count(c, "failure_group_total", GROUP_TOTAL.apply(c, changedTotals,
-                    e -> e.k().mode + " " + String.format("%020d", e.k().groupId), e -> e.k().mode));
+                    Comparator.comparingInt((Keyed<ModeGroup> e) -> e.k().mode).thenComparingLong(e -> e.k().groupId),
+                    e -> e.k().mode));
             for (Keyed<ModeGroup> e : changedTotals) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the days
                     ProcessingWriter.exec(c, "UPDATE failure_group_total SET first_day = (SELECT MIN(d.utc_day) FROM "
@@ -412,6 +417,9 @@ final class Rollups {
 
     private record Keyed<K>(String key, K k, Sum sum) {
     }
+
+    /** The order of rows keyed by a hash: any order serves, as long as every transaction uses the same one. */
+    private static final Comparator<Keyed<?>> BY_KEY = Comparator.comparing(Keyed::key);
 
     /** The groups with their row keys. */
     private static <K> List<Keyed<K>> keyed(Map<K, Sum> groups, Function<K, String> key) {
