@@ -613,10 +613,10 @@ public final class Seeder {
         }
 
         /**
-         * H2 only: while seeding, commits are written to disk at most every second (the app's URL says WRITE_DELAY=0
-         * so that a committed raw message survives a kill -9, which a seeder does not need) and the page cache is
-         * 512 MB. Both are database settings for as long as it is open; {@link #afterSeeding} sets the URL's
-         * WRITE_DELAY back, and the next start takes the URL's settings again.
+         * H2 only: while seeding, commits are written to disk at most every second (H2's default is every 500 ms;
+         * the collector's spool, not H2, makes an acknowledged message durable) and the page cache is 512 MB.
+         * WRITE_DELAY is kept in the database file: {@link #afterSeeding} sets H2's default back, so that a collector
+         * started on the seeded store writes as a fresh one does.
          */
         void beforeSeeding(ApplicationContext ctx) {
             if (postgres == null) {
@@ -634,7 +634,7 @@ public final class Seeder {
             if (postgres == null) {
                 ctx.getBean(Database.class).inTransaction(c -> {
                     try (Statement s = c.createStatement()) {
-                        s.execute("SET WRITE_DELAY 0");
+                        s.execute("SET WRITE_DELAY 500");
                     }
                     return null;
                 });
