@@ -167,36 +167,44 @@ public final class Spool {
         if (e.body().length > maxBody) {
             throw new IOException("message of " + e.body().length + " bytes is over the spool's limit of " + maxBody);
         }
-        byte[] record = encode(e);
-        byte[] framed = ByteBuffer.allocate(4 + record.length).putInt(record.length).put(record).array();
-        Batch batch;
+        byte[] framed = frame(e);
         boolean interrupted = false;
-        synchronized (queue) {
-            Batch mine = open;
-            mine.entries.add(framed);
-            mine.bytes += framed.length;
-            // Not interruptible: the entry is queued and may reach the disk; the answer must wait for its force.
-            while (!mine.done && flushing) {
-                try {
-                    queue.wait();
-                } catch (InterruptedException ex) {
-                    interrupted = true;
+        try {
+            Batch batch;
+            synchronized (queue) {
+                Batch mine = open;
+                mine.entries.add(framed);
+                mine.bytes += framed.length;
+                // Not interruptible: the entry is queued and may reach the disk; the answer must wait for its force.
+                while (!mine.done && flushing) {
+                    try {
+                        queue.wait();
+                    } catch (InterruptedException ex) {
+                        interrupted = true;
+                    }
                 }
+                if (mine.done) {
+                    if (mine.failure != null) {
+                        throw new IOException(mine.failure.getMessage(), mine.failure);
+                    }
+                    return;
+                }
+                // No flush runs and ours is not done, so ours is still the open batch: lead it.
+                flushing = true;
+                batch = open;
+                open = new Batch();
             }
+            lead(batch);
+        } finally {
             if (interrupted) {
+                // Restored only now: a FileChannel used by an interrupted thread closes, failing the whole batch.
                 Thread.currentThread().interrupt();
             }
-            if (mine.done) {
-                if (mine.failure != null) {
-                    throw new IOException(mine.failure.getMessage(), mine.failure);
-                }
-                return;
-            }
-            // No flush runs and ours is not done, so ours is still the open batch: lead it.
-            flushing = true;
-            batch = open;
-            open = new Batch();
         }
+    }
+
+    /** Flushes the batch as its leader and hands the outcome to its writers. */
+    private void lead(Batch batch) throws IOException {
         IOException failure = null;
         try {
             flush(batch);
@@ -472,7 +480,7 @@ public final class Spool {
         }
     }
 
-    static byte[] encode(Entry e) throws IOException {
+    private static byte[] encode(Entry e) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(e.body().length + 512);
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
@@ -553,11 +561,16 @@ public final class Spool {
         return new String(in.readNBytes(n), StandardCharsets.UTF_8);
     }
 
-    /** The entry as a segment holds it (length, record), for tests that lay out segments as a crash leaves them. */
+    /** The entry as a segment holds it: the record's length, then the record. */
+    private static byte[] frame(Entry e) throws IOException {
+        byte[] record = encode(e);
+        return ByteBuffer.allocate(4 + record.length).putInt(record.length).put(record).array();
+    }
+
+    /** The entry as a segment holds it, for tests that lay out segments as a crash leaves them. */
     public static byte[] bytesOf(Entry e) {
         try {
-            byte[] record = encode(e);
-            return ByteBuffer.allocate(4 + record.length).putInt(record.length).put(record).array();
+            return frame(e);
         } catch (IOException ex) {
             throw new IllegalStateException(ex);
         }
