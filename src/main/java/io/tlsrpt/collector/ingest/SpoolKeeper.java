@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * (half a transaction, seen with H2) gets them back and is processed again; any other message is stored again (under
  * its own id when that is free on H2, else a new one). A torn last entry (a write a crash cut off) was never
  * acknowledged and is ignored. Once the database has forced the result to disk the segment is deleted, or, when an
- * entry in its middle is damaged, renamed {@code *.damaged} after the entries before the damage were handled.</li>
+ * entry in its middle is damaged, renamed {@code *.damaged} after the entries before the damage were handled.
+ * Files of the first format (one message per file, {@code *.msg}), which an earlier version that crashed may have
+ * left, are read the same way first, so that an upgrade loses nothing.</li>
  * <li>Clean-up every {@code tlsrpt.spool.cleanup-interval} seconds: the segment being written is closed (so a
  * segment lives about one interval), the database makes everything committed durable ({@link Database#checkpoint()}:
  * {@code CHECKPOINT SYNC} on H2, nothing on PostgreSQL), and the closed segments are deleted: the row of each of
@@ -110,6 +113,39 @@ public class SpoolKeeper {
         int torn;
         int damaged;
         int segments;
+        int legacy;
+    }
+
+    /**
+     * Files of the spool's first format (one message per file), left by an earlier version that crashed before its
+     * clean-up: without this an upgrade would drop the acknowledged messages in them that H2 lost. A complete file is
+     * an entry like a segment's; a temporary one is a write that never finished (never acknowledged, deleted); one
+     * that cannot be read is set aside. The files are deleted after the checkpoint.
+     */
+    private void recoverLegacy(List<Path> files, Recovered r) throws IOException {
+        boolean sameIds = false;
+        List<Path> done = new ArrayList<>();
+        for (Path f : files) {
+            r.legacy++;
+            if (f.getFileName().toString().endsWith(Spool.LEGACY_TMP)) {
+                r.torn++;
+                done.add(f);
+                continue;
+            }
+            try {
+                sameIds |= recover(spool.readLegacy(f), r);
+                done.add(f);
+            } catch (Spool.DamagedException ex) {
+                LOG.error("spool: {} is damaged ({}); set aside as {}", f, ex.getMessage(),
+                        spool.setAside(f).getFileName());
+                r.damaged++;
+            }
+        }
+        if (sameIds) {
+            messages.moveIdsPastExisting();
+        }
+        db.checkpoint();
+        spool.delete(done);
     }
 
     /**
@@ -118,14 +154,21 @@ public class SpoolKeeper {
      */
     private void recover() throws IOException {
         Recovered r = new Recovered();
+        for (List<Path> files; !(files = spool.legacyFiles(Math.max(1, settings.recoveryBatch()))).isEmpty(); ) {
+            recoverLegacy(files, r);
+        }
         for (List<Path> segments; !(segments = spool.segmentFiles(Math.max(1, settings.recoveryBatch()))).isEmpty(); ) {
             for (Path segment : segments) {
                 recover(segment, r);
             }
         }
-        if (r.segments > 0) {
-            LOG.info("spool recovery: {} segments; {} messages already stored, {} stored again under their id, {} under "
-                            + "a new id, {} given back their lost bytes, {} torn last entries ignored (never "
+        if (r.legacy > 0) {
+            LOG.info("spool recovery: {} files of the one-file-per-message format of an earlier version read",
+                    r.legacy);
+        }
+        if (r.segments > 0 || r.legacy > 0) {
+            LOG.info("spool recovery: {} segments; {} messages already stored, {} stored again under their id, {} "
+                            + "under a new id, {} given back their lost bytes, {} torn last entries ignored (never "
                             + "acknowledged), {} damaged segments set aside",
                     r.segments, r.present, r.restored, r.renumbered, r.repaired, r.torn, r.damaged);
         }

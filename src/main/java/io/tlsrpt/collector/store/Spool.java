@@ -49,6 +49,10 @@ import java.util.zip.CRC32;
 public final class Spool {
     /** Segment files end in this. */
     public static final String SEGMENT = ".log";
+    /** Files of the first format of the spool (one message per file), read by the recovery after an upgrade. */
+    public static final String LEGACY = ".msg";
+    /** A file of the first format whose write never finished (never acknowledged). */
+    public static final String LEGACY_TMP = ".tmp";
     /** A segment with a damaged entry is renamed to end in this and kept for a person to look at. */
     public static final String DAMAGED = ".damaged";
     /** Segments are closed once they pass this size, so that one file stays of a size that is easy to handle. */
@@ -371,6 +375,58 @@ public final class Spool {
         return files;
     }
 
+    /**
+     * Up to {@code limit} files of the spool's first format, one message per file ({@link #LEGACY}, and
+     * {@link #LEGACY_TMP} for a write that never finished): a collector of an earlier version that crashed may have
+     * left acknowledged messages in them, which the start-up recovery must still give back after an upgrade.
+     */
+    public List<Path> legacyFiles(int limit) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return files;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*{" + LEGACY + "," + LEGACY_TMP + "}")) {
+            for (Path p : stream) {
+                if (files.size() >= limit) {
+                    break;
+                }
+                files.add(p);
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /**
+     * The entry of a file of the first format: one record as a segment holds it, without the length before it.
+     *
+     * @throws DamagedException when it is not one whole record (the read is bounded by the largest record)
+     */
+    public Entry readLegacy(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < MIN_RECORD || size > maxRecord()) {
+                throw new DamagedException(file.getFileName() + ": " + size + " bytes is no spool record");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, buf.position()) < 0) {
+                    throw new DamagedException(file.getFileName() + ": shrank while read");
+                }
+            }
+            try {
+                return decode(buf.array());
+            } catch (DamagedException ex) {
+                throw new DamagedException(file.getFileName() + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    /** The longest record that can be read: the largest body and six strings of the longest length, and the rest. */
+    private long maxRecord() {
+        return maxBody + 6L * MAX_STRING + 64;
+    }
+
     /** Reads a segment's entries one by one. */
     public SegmentReader read(Path segment) throws IOException {
         return new SegmentReader(segment, FileChannel.open(segment, StandardOpenOption.READ));
@@ -406,7 +462,7 @@ public final class Spool {
                 return torn();
             }
             int length = readFully(position, 4).getInt();
-            if (length < MIN_RECORD || length > maxBody + 6L * MAX_STRING + 64) {
+            if (length < MIN_RECORD || length > maxRecord()) {
                 // A crash while the file grew can leave zeros where the data never arrived: a torn tail.
                 if (zerosToTheEnd()) {
                     return torn();

@@ -120,6 +120,57 @@ class SpoolRecoveryTest {
                 "the damaged segment is kept as it was");
     }
 
+    /**
+     * An upgrade from the one-file-per-message spool after a crash: its complete files are acknowledged messages
+     * (stored again when the database lost them), its temporary files were never acknowledged (deleted), a damaged
+     * one is set aside.
+     */
+    @Test
+    void filesOfTheFirstFormatLeftByAnEarlierVersionAreRecovered() throws Exception {
+        assumeFalse(Postgres.enabled(), "an H2 crash: PostgreSQL keeps its commits");
+        byte[] kept = Reports.message("legacy-kept");
+        byte[] lost = Reports.message("legacy-lost");
+        long keptId;
+        try (Collector first = Collector.start(dataDir, Map.of())) {
+            keptId = Reports.id(Reports.send(first, kept));
+            Reports.waitFor("kept processed", () -> Reports.count(first,
+                    "SELECT COUNT(*) FROM message WHERE state = 'processed'") == 1);
+        }
+        Path spool = dataDir.resolve("spool");
+        long lostId = keptId + 500;
+        // The first format: one record per file, named by id, without the length a segment puts before it.
+        Files.write(spool.resolve(String.format("%019d-a-1.msg", keptId)), record(entry(keptId, kept)));
+        Files.write(spool.resolve(String.format("%019d-a-2.msg", lostId)), record(entry(lostId, lost)));
+        byte[] unfinished = record(entry(lostId + 1, Reports.message("legacy-unfinished")));
+        Files.write(spool.resolve(String.format("%019d-a-3.tmp", lostId + 1)),
+                Arrays.copyOf(unfinished, unfinished.length / 2));
+        byte[] damaged = record(entry(lostId + 2, Reports.message("legacy-damaged")));
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(spool.resolve(String.format("%019d-a-4.msg", lostId + 2)), damaged);
+
+        try (Collector second = Collector.start(dataDir, Map.of())) {
+            assertEquals(0, Reports.files(spool, ".msg").size(), "every complete file handled");
+            assertEquals(0, Reports.files(spool, ".tmp").size(), "the unfinished write deleted");
+            assertEquals(1, Reports.files(spool, ".damaged").size());
+            Reports.waitFor("all processed", () -> Reports.count(second,
+                    "SELECT COUNT(*) FROM message WHERE state <> 'processed'") == 0);
+            assertEquals(2, Reports.count(second, "SELECT COUNT(*) FROM message"), "kept and lost, once each");
+            assertEquals(MessageStore.sha256(lost), Reports.text(second, "SELECT sha256 FROM message WHERE id = ?",
+                    lostId), "the lost message is back under the id its 250 named");
+            assertEquals(0, Reports.count(second, "SELECT COUNT(*) FROM message WHERE sha256 = ?",
+                    MessageStore.sha256(Reports.message("legacy-unfinished"))));
+            assertEquals(2, Reports.count(second, "SELECT COUNT(*) FROM report"));
+            long newId = Reports.id(Reports.send(second, Reports.message("legacy-after")));
+            assertTrue(newId > lostId, "new id " + newId + " after restored " + lostId);
+        }
+    }
+
+    /** An entry as the first format stored it: the record alone. */
+    static byte[] record(Spool.Entry e) {
+        byte[] framed = Spool.bytesOf(e);
+        return Arrays.copyOfRange(framed, 4, framed.length);
+    }
+
     static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) {
