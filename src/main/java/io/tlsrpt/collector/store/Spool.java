@@ -198,6 +198,10 @@ public final class Spool {
                 batch = open;
                 open = new Batch();
             }
+            // A FileChannel closes itself when a thread with its interrupt flag set uses it: an interrupt meant for
+            // this writer alone (a transport stopping its thread) would fail every entry of the batch and the
+            // segment. The flag is cleared for the flush and restored in the finally below.
+            interrupted |= Thread.interrupted();
             lead(batch);
         } finally {
             if (interrupted) {

@@ -198,6 +198,25 @@ class SpoolTest {
     }
 
     @Test
+    void aLeaderWhoseThreadIsInterruptedStillWritesItsBatchAndKeepsTheInterrupt() throws Exception {
+        Spool spool = new Spool(dir, MAX_BODY);
+        spool.open();
+        spool.write(entry(1));
+        Thread.currentThread().interrupt();
+        try {
+            spool.write(entry(2)); // would close the segment's channel if the flag were set during the flush
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        spool.write(entry(3));
+        assertEquals(3, spool.writes());
+        assertEquals(1, spool.segments(), "the segment stayed open: the interrupt did not close its channel");
+        spool.rotate();
+        assertEquals(List.of(1L, 2L, 3L), ids(spool, spool.closedSegments(10).get(0)));
+    }
+
+    @Test
     void aBodyOverTheLimitIsRefusedBeforeItIsQueued() {
         Spool spool = new Spool(dir, 10);
         assertThrows(IOException.class, () -> spool.write(entry(1)));
