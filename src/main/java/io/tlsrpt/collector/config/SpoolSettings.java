@@ -6,17 +6,18 @@ import io.micronaut.core.bind.annotation.Bindable;
 /**
  * {@code tlsrpt.spool.*}: the durable copy of each accepted message, in {@code ${tlsrpt.data-dir}/spool/}, that lets
  * the collector answer 250 before H2 has written the message to disk (H2 writes commits in the background and never
- * fsyncs on commit). Each message is written to its own file and forced to disk before the 250; the files are
- * deleted once the database has them on disk ({@code CHECKPOINT SYNC} on H2; at once on PostgreSQL, whose commits
- * are durable); at start-up, before anything is accepted, files whose message the database lost are stored again.
- * docs/durability.md.
+ * fsyncs on commit). Each message is appended to a segment file and forced to disk before the 250, one force for
+ * the messages that arrive together (group commit); a segment is closed at each clean-up and deleted once the
+ * database has its messages on disk ({@code CHECKPOINT SYNC} on H2; at once on PostgreSQL, whose commits are
+ * durable); at start-up, before anything is accepted, messages of the segments left that the database lost are
+ * stored again. docs/durability.md.
  *
  * @param enabled         write the spool; false leaves durability to the database alone: with H2 then a kill -9 or
  *                        a power loss may lose acknowledged messages (only for PostgreSQL, or for tests)
- * @param cleanupInterval seconds between clean-ups (an H2 checkpoint, then the files it made redundant deleted);
- *                        the spool holds about this many seconds of mail
- * @param recoveryBatch   files read per pass of the start-up recovery and of each clean-up (passes repeat until
- *                        the spool is empty at start-up)
+ * @param cleanupInterval seconds between clean-ups (the segment being written closed, an H2 checkpoint, then the
+ *                        closed segments deleted); the spool holds about this many seconds of mail
+ * @param recoveryBatch   segments listed per pass of the start-up recovery and of each clean-up (passes repeat
+ *                        until the spool is empty at start-up)
  */
 @ConfigurationProperties("tlsrpt.spool")
 public record SpoolSettings(

@@ -24,17 +24,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps the {@link Spool}: the durable copy of every accepted message until the database has it on disk.
  * <ul>
- * <li>{@link #keep}: called by {@link Receiver} after the message row is committed and before the 250.</li>
+ * <li>{@link #keep}: called by {@link Receiver} after the message row is committed and before the 250; returns once
+ * the entry is forced to disk (sharing the force with the entries of concurrent sessions).</li>
  * <li>Start-up recovery, in the constructor, so before any transport accepts and before the first processing sweep
- * (both depend on this bean): temporary files (writes that never finished, never acknowledged) are deleted; each
- * complete file whose row is there with the same id and sha256, and its bytes, is deleted; a row that survived a
- * crash without its bytes (half a transaction, seen with H2) gets them back and is processed again; any other
- * message is stored again (under its own id when that is free on H2, else a new one); each file is deleted once the
- * database has forced the result to disk.</li>
- * <li>Clean-up every {@code tlsrpt.spool.cleanup-interval} seconds: the complete files are listed, the database
- * makes everything committed durable ({@link Database#checkpoint()}: {@code CHECKPOINT SYNC} on H2, nothing on
- * PostgreSQL), and the listed files are deleted: each was complete, so its row committed, before the checkpoint
- * began.</li>
+ * (both depend on this bean): every segment left by an earlier run is read entry by entry. An entry whose row is
+ * there with the same id and sha256, and its bytes, needs nothing; a row that survived a crash without its bytes
+ * (half a transaction, seen with H2) gets them back and is processed again; any other message is stored again (under
+ * its own id when that is free on H2, else a new one). A torn last entry (a write a crash cut off) was never
+ * acknowledged and is ignored. Once the database has forced the result to disk the segment is deleted, or, when an
+ * entry in its middle is damaged, renamed {@code *.damaged} after the entries before the damage were handled.
+ * Files of the first format (one message per file, {@code *.msg}), which an earlier version that crashed may have
+ * left, are read the same way first, so that an upgrade loses nothing.</li>
+ * <li>Clean-up every {@code tlsrpt.spool.cleanup-interval} seconds: the segment being written is closed (so a
+ * segment lives about one interval), the database makes everything committed durable ({@link Database#checkpoint()}:
+ * {@code CHECKPOINT SYNC} on H2, nothing on PostgreSQL), and the closed segments are deleted: the row of each of
+ * their entries was committed before the entry was written, so before the checkpoint began.</li>
  * </ul>
  */
 @Singleton
@@ -57,7 +61,7 @@ public class SpoolKeeper {
             if (settings.enabled()) {
                 spool.open();
             }
-            recover(); // also when disabled now: files left by an earlier run are still owed to the database
+            recover(); // also when disabled now: segments left by an earlier run are still owed to the database
         } catch (IOException e) {
             throw new UncheckedIOException("spool " + spool.directory() + " cannot be recovered: " + e.getMessage(),
                     e);
@@ -100,89 +104,148 @@ public class SpoolKeeper {
                 raw));
     }
 
-    /** The start-up recovery; see the class comment. Passes of at most {@code recovery-batch} files until none is left. */
-    private void recover() throws IOException {
-        int temporary = 0;
-        for (List<Path> t; !(t = spool.temporary(Math.max(1, settings.recoveryBatch()))).isEmpty(); ) {
-            spool.delete(t);
-            temporary += t.size();
-        }
-        int present = 0;
-        int restored = 0;
-        int renumbered = 0;
-        int repaired = 0;
-        int damaged = 0;
-        boolean h2 = db.isH2();
-        while (true) {
-            List<Path> files = spool.complete(Math.max(1, settings.recoveryBatch()));
-            if (files.isEmpty()) {
-                break;
-            }
-            List<Path> handled = new ArrayList<>();
-            boolean sameIds = false;
-            for (Path file : files) {
-                Spool.Entry e;
-                try {
-                    e = spool.read(file);
-                } catch (Spool.DamagedException ex) {
-                    // Renamed, so written whole and forced before: damage after that is the disk's. Kept for a person.
-                    LOG.error("spool: {} cannot be read ({}); set aside as {}", file, ex.getMessage(),
-                            spool.setAside(file).getFileName());
-                    damaged++;
-                    continue;
-                }
-                MessageStore.Held held = messages.held(e.id(), e.sha256());
-                if (held == MessageStore.Held.INTACT) {
-                    present++;
-                } else if (held == MessageStore.Held.BODY_MISSING) {
-                    LOG.warn("spool: message {} survived the crash without its bytes; put back from the spool", e.id());
-                    messages.repairBody(e.id(), e.body());
-                    repaired++;
-                } else if (h2 && held == MessageStore.Held.ABSENT) {
-                    messages.restore(e.id(), e.receivedAt(), e.channel(), e.clientIp(), e.helo(), e.envelopeFrom(),
-                            e.envelopeTo(), e.body());
-                    sameIds = true;
-                    restored++;
-                } else {
-                    long id = messages.insert(e.receivedAt(), e.channel(), e.clientIp(), e.helo(), e.envelopeFrom(),
-                            e.envelopeTo(), e.body());
-                    LOG.warn("spool: message {} was lost by the database; stored again as message {}", e.id(), id);
-                    renumbered++;
-                }
-                handled.add(file);
-            }
-            if (sameIds) {
-                messages.moveIdsPastExisting();
-            }
-            db.checkpoint();
-            spool.delete(handled);
-        }
-        if (temporary > 0 || present + restored + renumbered + repaired + damaged > 0) {
-            LOG.info("spool recovery: {} unfinished writes deleted; {} messages already stored, {} stored again under "
-                            + "their id, {} under a new id, {} given back their lost bytes, {} damaged files set aside",
-                    temporary, present, restored, renumbered, repaired, damaged);
-        }
+    /** What the recovery did, for its log line. */
+    private static final class Recovered {
+        int present;
+        int restored;
+        int renumbered;
+        int repaired;
+        int torn;
+        int damaged;
+        int segments;
+        int legacy;
     }
 
     /**
-     * Deletes the files that the database now holds durably: lists complete files, checkpoints, deletes them.
+     * Files of the spool's first format (one message per file), left by an earlier version that crashed before its
+     * clean-up: without this an upgrade would drop the acknowledged messages in them that H2 lost. A complete file is
+     * an entry like a segment's; a temporary one is a write that never finished (never acknowledged, deleted); one
+     * that cannot be read is set aside. The files are deleted after the checkpoint.
+     */
+    private void recoverLegacy(List<Path> files, Recovered r) throws IOException {
+        boolean sameIds = false;
+        List<Path> done = new ArrayList<>();
+        for (Path f : files) {
+            r.legacy++;
+            if (f.getFileName().toString().endsWith(Spool.LEGACY_TMP)) {
+                r.torn++;
+                done.add(f);
+                continue;
+            }
+            try {
+                sameIds |= recover(spool.readLegacy(f), r);
+                done.add(f);
+            } catch (Spool.DamagedException ex) {
+                LOG.error("spool: {} is damaged ({}); set aside as {}", f, ex.getMessage(),
+                        spool.setAside(f).getFileName());
+                r.damaged++;
+            }
+        }
+        if (sameIds) {
+            messages.moveIdsPastExisting();
+        }
+        db.checkpoint();
+        spool.delete(done);
+    }
+
+    /**
+     * The start-up recovery; see the class comment. Passes of at most {@code recovery-batch} segments until none is
+     * left; each segment is read one entry at a time.
+     */
+    private void recover() throws IOException {
+        Recovered r = new Recovered();
+        for (List<Path> files; !(files = spool.legacyFiles(Math.max(1, settings.recoveryBatch()))).isEmpty(); ) {
+            recoverLegacy(files, r);
+        }
+        for (List<Path> segments; !(segments = spool.segmentFiles(Math.max(1, settings.recoveryBatch()))).isEmpty(); ) {
+            for (Path segment : segments) {
+                recover(segment, r);
+            }
+        }
+        if (r.legacy > 0) {
+            LOG.info("spool recovery: {} files of the one-file-per-message format of an earlier version read",
+                    r.legacy);
+        }
+        if (r.segments > 0 || r.legacy > 0) {
+            LOG.info("spool recovery: {} segments; {} messages already stored, {} stored again under their id, {} "
+                            + "under a new id, {} given back their lost bytes, {} torn last entries ignored (never "
+                            + "acknowledged), {} damaged segments set aside",
+                    r.segments, r.present, r.restored, r.renumbered, r.repaired, r.torn, r.damaged);
+        }
+    }
+
+    private void recover(Path segment, Recovered r) throws IOException {
+        boolean sameIds = false;
+        Spool.DamagedException damage = null;
+        try (Spool.SegmentReader reader = spool.read(segment)) {
+            for (Spool.Entry e; (e = reader.next()) != null; ) {
+                sameIds |= recover(e, r);
+            }
+            if (reader.tornTail()) {
+                r.torn++;
+            }
+        } catch (Spool.DamagedException ex) {
+            damage = ex; // the entries before it are handled; those after it stay in the file set aside
+        }
+        if (sameIds) {
+            messages.moveIdsPastExisting();
+        }
+        db.checkpoint();
+        if (damage != null) {
+            // Forced before it was acknowledged, so damage in the middle is the disk's. Kept for a person.
+            LOG.error("spool: {} is damaged ({}); the entries before the damage are recovered, the file is set aside "
+                    + "as {}", segment, damage.getMessage(), spool.setAside(segment).getFileName());
+            r.damaged++;
+        } else {
+            spool.delete(List.of(segment));
+        }
+        r.segments++;
+    }
+
+    /** Makes the database hold the entry's message; true when it was restored under its own id. */
+    private boolean recover(Spool.Entry e, Recovered r) {
+        MessageStore.Held held = messages.held(e.id(), e.sha256());
+        if (held == MessageStore.Held.INTACT) {
+            r.present++;
+        } else if (held == MessageStore.Held.BODY_MISSING) {
+            LOG.warn("spool: message {} survived the crash without its bytes; put back from the spool", e.id());
+            messages.repairBody(e.id(), e.body());
+            r.repaired++;
+        } else if (db.isH2() && held == MessageStore.Held.ABSENT) {
+            messages.restore(e.id(), e.receivedAt(), e.channel(), e.clientIp(), e.helo(), e.envelopeFrom(),
+                    e.envelopeTo(), e.body());
+            r.restored++;
+            return true;
+        } else {
+            long id = messages.insert(e.receivedAt(), e.channel(), e.clientIp(), e.helo(), e.envelopeFrom(),
+                    e.envelopeTo(), e.body());
+            LOG.warn("spool: message {} was lost by the database; stored again as message {}", e.id(), id);
+            r.renumbered++;
+        }
+        return false;
+    }
+
+    /**
+     * Deletes the segments that the database now holds durably: closes the segment being written, checkpoints,
+     * deletes the closed segments.
      *
-     * @return files deleted
+     * @return segments deleted
      * @throws StoreUnavailableException when the checkpoint fails (nothing is deleted then)
      */
     public int cleanup() throws IOException {
+        spool.rotate();
         int deleted = 0;
-        // Bounded passes: what arrives during one is left to the next clean-up.
+        // Bounded passes; normally there is one closed segment per interval, more only after size rotations.
         for (int pass = 0; pass < 10; pass++) {
             int batch = Math.max(1, settings.recoveryBatch());
-            List<Path> files = spool.complete(batch);
-            if (files.isEmpty()) {
+            List<Path> segments = spool.closedSegments(batch);
+            if (segments.isEmpty()) {
                 break;
             }
             db.checkpoint();
-            spool.delete(files);
-            deleted += files.size();
-            if (files.size() < batch) {
+            spool.delete(segments);
+            deleted += segments.size();
+            if (segments.size() < batch) {
                 break;
             }
         }
@@ -210,7 +273,9 @@ public class SpoolKeeper {
         }
         cleanupQuietly(); // a clean stop leaves an empty spool
         if (spool.writes() > 0) {
-            LOG.info("spool: {} messages written with {} directory fsyncs", spool.writes(), spool.directorySyncs());
+            LOG.info("spool: {} messages written with {} forces ({} per force), {} segments", spool.writes(),
+                    spool.forces(), String.format(java.util.Locale.ROOT, "%.1f",
+                            (double) spool.writes() / Math.max(1, spool.forces())), spool.segments());
         }
     }
 }

@@ -326,9 +326,16 @@ interface BenchCollector extends AutoCloseable {
                     .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
 
+        /** The last lines of the log, from at most its last 1 MiB (a collector under load may log a lot). */
         String logTail(int lines) {
-            try {
-                List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log)) {
+                long from = Math.max(0, ch.size() - (1 << 20));
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (ch.size() - from));
+                while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+                    // reads until the buffer is full or the file ends
+                }
+                List<String> all = List.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8)
+                        .split("\n"));
                 return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
             } catch (IOException | UncheckedIOException e) {
                 return "(no log: " + e.getMessage() + ")";
@@ -419,6 +426,13 @@ interface BenchCollector extends AutoCloseable {
                         process.isAlive() ? "?" : process.exitValue() == 143 ? "143: SIGTERM, shut down"
                                 : String.valueOf(process.exitValue()),
                         BenchSupport.mb(BenchSupport.dirSize(dataDir)), BenchSupport.files(dataDir));
+            }
+            // The spool's own figures (entries written, forces, segments), which it logs when it stops: the log is
+            // deleted with the work directory below, so they are shown here. Only the last 200 lines are read.
+            for (String line : logTail(200).split("\n")) {
+                if (line.contains("spool: ") && line.contains(" forces")) {
+                    System.out.println("collector log: " + line.substring(line.indexOf("spool: ")));
+                }
             }
             if (Boolean.getBoolean("bench.keep")) {
                 System.out.println("kept " + workDir + " (-Dbench.keep=true)");

@@ -5,13 +5,19 @@ import io.tlsrpt.collector.support.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Spool files live until the database holds the messages durably, then the clean-up deletes them. */
+/**
+ * Segments live until the database holds their messages durably: the clean-up closes the segment being written,
+ * checkpoints and deletes the closed segments.
+ */
 class SpoolCleanupTest {
     @TempDir
     Path dataDir;
@@ -24,11 +30,24 @@ class SpoolCleanupTest {
             for (int i = 0; i < 3; i++) {
                 Reports.id(Reports.send(c, Reports.message("cleanup-" + i)));
             }
-            assertEquals(3, Reports.files(spool, ".msg").size(), "one file per acknowledged message");
-            assertEquals(0, Reports.files(spool, ".tmp").size());
-            assertEquals(3, keeper.cleanup());
-            assertEquals(0, Reports.files(spool, ".msg").size());
+            assertEquals(3, keeper.spool().writes());
+            List<Path> segments = Reports.files(spool, ".log");
+            assertEquals(1, segments.size(), "the acknowledged messages are in one segment");
+            for (int i = 0; i < 3; i++) {
+                assertTrue(new String(Files.readAllBytes(segments.get(0)), StandardCharsets.ISO_8859_1)
+                        .contains("Report-ID: <cleanup-" + i + ">"));
+            }
+            assertEquals(1, keeper.cleanup(), "the segment is closed, then deleted after the checkpoint");
+            assertEquals(0, Reports.files(spool, ".log").size());
             assertEquals(3, Reports.count(c, "SELECT COUNT(*) FROM message"));
+
+            Reports.id(Reports.send(c, Reports.message("cleanup-next")));
+            List<Path> next = Reports.files(spool, ".log");
+            assertEquals(1, next.size(), "the next message starts a new segment");
+            assertTrue(!next.get(0).equals(segments.get(0)));
+            assertEquals(1, keeper.cleanup());
+            assertEquals(0, keeper.cleanup(), "nothing written since: nothing to close or delete");
+            assertEquals(4, Reports.count(c, "SELECT COUNT(*) FROM message"));
         }
     }
 
@@ -41,7 +60,7 @@ class SpoolCleanupTest {
             }
             Reports.waitFor("spool emptied by the scheduled clean-up", () -> {
                 try {
-                    return Reports.files(spool, ".msg").isEmpty();
+                    return Reports.files(spool, ".log").isEmpty();
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -55,7 +74,7 @@ class SpoolCleanupTest {
         try (Collector c = Collector.start(dataDir, Map.of("tlsrpt.spool.enabled", false))) {
             Path spool = c.context().getBean(SpoolKeeper.class).spool().directory();
             Reports.id(Reports.send(c, Reports.message("unspooled")));
-            assertTrue(Reports.files(spool, ".msg").isEmpty());
+            assertTrue(Reports.files(spool, ".log").isEmpty());
             assertEquals(1, Reports.count(c, "SELECT COUNT(*) FROM message"));
         }
     }
