@@ -198,16 +198,17 @@ public class MessageProcessor {
                                  List<MessageOutcome.Problem> problems) {
         Instant now = clock.instant();
         MessageOutcome outcome = db.inTransaction(c -> {
-            writer.clearMessage(c, messageId);
             int stored = 0;
             int duplicates = 0;
-            for (ReportRow row : rows) {
-                StoreOutcome o = writer.store(c, row, now);
-                if (o instanceof StoreOutcome.Stored) {
-                    stored++;
-                } else {
-                    duplicates++;
+            try (ProcessingWriter.Batch batch = writer.replace(c, messageId)) {
+                for (ReportRow row : rows) {
+                    if (batch.store(row, now) instanceof StoreOutcome.Stored) {
+                        stored++;
+                    } else {
+                        duplicates++;
+                    }
                 }
+                batch.flush(); // the roll-ups: what an earlier run stored out, these reports in, in one pass
             }
             for (MessageOutcome.Problem p : problems) {
                 writer.quarantine(c, messageId, p.partIndex(), p.fileName(), p.code(), p.reason(), now);

@@ -24,26 +24,30 @@ public final class ProcessingWriter {
     private static final String[] ID = {"id"};
 
     /**
-     * Removes the rows an earlier run of this message stored, roll-up contributions included. The contributions are
-     * summed by SQL over the stored rows (one row per roll-up group), so that a huge report is never read into memory.
+     * Starts storing the message's reports again: locks the message row and removes the rows an earlier run stored.
+     * What those rows contributed to the roll-ups is summed by SQL over them (one row per roll-up group, so that a
+     * huge report is never read into memory) into the returned batch, which subtracts it together with the new
+     * reports' contributions at {@link Batch#flush()}: every roll-up row is changed once, and all of them in the one
+     * order every transaction uses (two passes, one to subtract and one to add, would take the locks of the second
+     * pass while holding the last ones of the first, and wait for a transaction that waits for them).
      */
-    public void clearMessage(Connection c, long messageId) throws SQLException {
+    public Batch replace(Connection c, long messageId) throws SQLException {
         // Runs of the same message at once (the sweeps of two instances, a reprocess during the worker's run, the
         // retention purge) take turns on the message row, so that the later one sees, and subtracts, exactly what
         // the earlier one committed (without the lock both would subtract the same roll-up contributions).
         lockMessage(c, messageId);
+        Batch batch = new Batch(c);
         if (!storedAnything(c, messageId)) {
-            return; // the first run (almost every message): three index probes instead of eight statements
+            return batch; // the first run (almost every message): three index probes instead of eight statements
         }
-        Rollups.Delta old = new Rollups.Delta();
-        old.subtractStored(c, "r.message_id = ?", messageId);
-        old.apply(c);
+        batch.delta.subtractStored(c, "r.message_id = ?", messageId);
         exec(c, "DELETE FROM failure_detail WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
                 messageId);
         exec(c, "DELETE FROM policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)", messageId);
         exec(c, "DELETE FROM report WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM report_duplicate WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM quarantine WHERE message_id = ?", messageId);
+        return batch;
     }
 
     /** Whether an earlier run of the message left reports, duplicates or quarantine entries. */
@@ -68,19 +72,11 @@ public final class ProcessingWriter {
         }
     }
 
-    /** Stores the report, or records it as a duplicate of the one stored under the same key. */
-    public StoreOutcome store(Connection c, ReportRow r, Instant now) throws SQLException {
-        try (Batch batch = batch(c)) {
-            StoreOutcome o = batch.store(r, now);
-            batch.flush();
-            return o;
-        }
-    }
-
     /**
-     * Stores many reports in the caller's transaction: the same rows as {@link #store} each, with prepared
-     * statements kept open, failure details inserted in JDBC batches, and the roll-up changes of all the reports
-     * summed and applied once per roll-up row at {@link Batch#flush()} (which must be called before the commit).
+     * Stores many reports in the caller's transaction (the benchmark seeder; processing starts with
+     * {@link #replace}): prepared statements kept open, failure details inserted in JDBC batches, and the roll-up
+     * changes of all the reports summed and applied once per roll-up row at {@link Batch#flush()} (which must be
+     * called before the commit).
      */
     public Batch batch(Connection c) {
         return new Batch(c);

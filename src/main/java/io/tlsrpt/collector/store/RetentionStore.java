@@ -89,7 +89,7 @@ public final class RetentionStore {
                 break; // the rest in the next transaction
             }
             long reportId = ids[0];
-            // The same lock as processing takes (ProcessingWriter.clearMessage): a reprocess of the message and this
+            // The same lock as processing takes (ProcessingWriter.replace): a reprocess of the message and this
             // purge never both subtract the report's contributions.
             ProcessingWriter.lockMessage(c, ids[1]);
             if (!exists(c, reportId)) {
