@@ -88,26 +88,32 @@ final class Rollups {
             return domains.isEmpty() && failures.isEmpty() && reportDays.isEmpty();
         }
 
-        /** Adds (sign 1) or removes (sign -1) what the report contributes. */
+        /**
+         * Adds (sign 1) or removes (sign -1) what the report contributes. The keys take the stored form of the text
+         * ({@link Sql#text}): a change read back by {@link #subtractStored} in the same delta (processing a message
+         * again) then meets the same key and nets out.
+         */
         void add(ReportRow report, int sign) {
             LocalDate day = report.day();
+            String org = Sql.text(report.organizationName());
             reportDays.computeIfAbsent(new ReportDay(day, report.authenticated(), report.foreignDomain()),
                     k -> new Sum()).reports += sign;
             java.util.Set<String> counted = new java.util.HashSet<>();
             for (PolicyRow p : report.policies()) {
-                Sum d = domains.computeIfAbsent(new DomainKey(day, p.domain(), report.organizationName(),
-                        report.authenticated(), report.foreignDomain()), k -> new Sum());
+                String domain = Sql.text(p.domain());
+                Sum d = domains.computeIfAbsent(new DomainKey(day, domain, org, report.authenticated(),
+                        report.foreignDomain()), k -> new Sum());
                 d.mark(sign);
-                if (counted.add(p.domain())) {
+                if (counted.add(domain)) {
                     d.reports += sign; // a report counts once per policy domain, however many policies name it
                 }
                 d.successful += sign * p.successful();
                 d.failed += sign * p.failed();
                 for (FailureRow f : p.failures()) {
-                    Sum s = failures.computeIfAbsent(new FailureKey(day, p.domain(), p.policyType(), f.resultType(),
-                            orEmpty(f.receivingMxNorm()), orEmpty(f.receivingIp()), orEmpty(f.sendingMtaIp()),
-                            report.organizationName(), report.authenticated(), report.foreignDomain()),
-                            k -> new Sum());
+                    Sum s = failures.computeIfAbsent(new FailureKey(day, domain, Sql.text(p.policyType()),
+                            Sql.text(f.resultType()), Sql.text(orEmpty(f.receivingMxNorm())),
+                            Sql.text(orEmpty(f.receivingIp())), Sql.text(orEmpty(f.sendingMtaIp())), org,
+                            report.authenticated(), report.foreignDomain()), k -> new Sum());
                     s.sessions += sign * f.failedSessionCount();
                     s.details += sign;
                     s.mark(sign);

@@ -49,7 +49,7 @@ final class Sql {
      * so that both show the same; the raw message keeps the original bytes.
      */
     static String text(String s) {
-        return s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {
