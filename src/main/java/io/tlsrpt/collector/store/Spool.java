@@ -363,20 +363,7 @@ public final class Spool {
      * recovery, before anything is written.
      */
     public List<Path> segmentFiles(int limit) throws IOException {
-        List<Path> files = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return files;
-        }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SEGMENT)) {
-            for (Path p : stream) {
-                if (files.size() >= limit) {
-                    break;
-                }
-                files.add(p);
-            }
-        }
-        files.sort(null);
-        return files;
+        return list("*" + SEGMENT, limit);
     }
 
     /**
@@ -385,11 +372,16 @@ public final class Spool {
      * left acknowledged messages in them, which the start-up recovery must still give back after an upgrade.
      */
     public List<Path> legacyFiles(int limit) throws IOException {
+        return list("*{" + LEGACY + "," + LEGACY_TMP + "}", limit);
+    }
+
+    /** Up to {@code limit} files of the directory matching the glob (the first the listing gives), sorted by name. */
+    private List<Path> list(String glob, int limit) throws IOException {
         List<Path> files = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return files;
         }
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*{" + LEGACY + "," + LEGACY_TMP + "}")) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
             for (Path p : stream) {
                 if (files.size() >= limit) {
                     break;
