@@ -141,10 +141,7 @@ public class SpoolKeeper {
                 r.damaged++;
             }
         }
-        if (sameIds) {
-            messages.moveIdsPastExisting();
-        }
-        db.checkpoint();
+        settle(sameIds);
         spool.delete(done);
     }
 
@@ -187,10 +184,7 @@ public class SpoolKeeper {
         } catch (Spool.DamagedException ex) {
             damage = ex; // the entries before it are handled; those after it stay in the file set aside
         }
-        if (sameIds) {
-            messages.moveIdsPastExisting();
-        }
-        db.checkpoint();
+        settle(sameIds);
         if (damage != null) {
             // Forced before it was acknowledged, so damage in the middle is the disk's. Kept for a person.
             LOG.error("spool: {} is damaged ({}); the entries before the damage are recovered, the file is set aside "
@@ -200,6 +194,17 @@ public class SpoolKeeper {
             spool.delete(List.of(segment));
         }
         r.segments++;
+    }
+
+    /**
+     * Makes what recovery stored durable before its spool files go: new messages take ids after those restored
+     * under their own ({@code sameIds}), and the database is checkpointed.
+     */
+    private void settle(boolean sameIds) {
+        if (sameIds) {
+            messages.moveIdsPastExisting();
+        }
+        db.checkpoint();
     }
 
     /** Makes the database hold the entry's message; true when it was restored under its own id. */

@@ -71,22 +71,11 @@ final class Rollups {
         }
     }
 
-    /** Adds (sign 1) or removes (sign -1) what the report contributes. */
-    static void apply(Connection c, ReportRow report, int sign) throws SQLException {
-        Delta d = new Delta();
-        d.add(report, sign);
-        d.apply(c);
-    }
-
     /** Summed changes of roll-up rows, applied once per row. */
     static final class Delta {
         private final Map<DomainKey, Sum> domains = new HashMap<>();
         private final Map<FailureKey, Sum> failures = new HashMap<>();
         private final Map<ReportDay, Sum> reportDays = new HashMap<>();
-
-        boolean isEmpty() {
-            return domains.isEmpty() && failures.isEmpty() && reportDays.isEmpty();
-        }
 
         /**
          * Adds (sign 1) or removes (sign -1) what the report contributes. The keys take the stored form of the text

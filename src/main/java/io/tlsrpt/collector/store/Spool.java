@@ -205,7 +205,6 @@ public final class Spool {
             lead(batch);
         } finally {
             if (interrupted) {
-                // Restored only now: a FileChannel used by an interrupted thread closes, failing the whole batch.
                 Thread.currentThread().interrupt();
             }
         }
