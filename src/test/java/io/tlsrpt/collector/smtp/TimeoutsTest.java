@@ -94,6 +94,22 @@ class TimeoutsTest {
     }
 
     @Test
+    void aMessageThatEndsInTimeLeavesNoDeadlineBehind() throws Exception {
+        // A cancelled deadline used to stay queued until its delay passed: one per message for data-timeout seconds
+        // (600 by default), the heap growth of the soak benchmark.
+        SmtpReceiver receiver = collector.context().getBean(SmtpReceiver.class);
+        try (RawSmtp s = RawSmtp.connect("127.0.0.2", collector.smtpPort())) {
+            s.reply();
+            s.command("EHLO quick.test");
+            for (int i = 0; i < 20; i++) {
+                String reply = s.mail("quick@quick.test", Mailer.RUA, "Subject: quick " + i + "\n\nnot a report\n");
+                assertTrue(reply.startsWith("250"), reply);
+            }
+        }
+        assertEquals(0, receiver.pendingDataDeadlines(), "deadlines of finished transfers still queued");
+    }
+
+    @Test
     void silenceInsideDataIsCutOffByTheCommandTimeout() throws Exception {
         long before = stats().messagesReceived();
         try (RawSmtp s = RawSmtp.connect("127.0.0.2", collector.smtpPort())) {
