@@ -5,18 +5,24 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /** Transactions over the configured data source (H2 by default, PostgreSQL where instances share a store). */
 @Singleton
 public final class Database {
     private final DataSource dataSource;
+    private final H2IndexRepair indexRepair;
 
     public Database(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.indexRepair = new H2IndexRepair(dataSource);
     }
 
     /** Attempts of a transaction that the database aborted as a deadlock, serialization failure or update conflict. */
     static final int ATTEMPTS = 5;
+
+    /** Runs of one call's work after an index was rebuilt, at most (each one another index: see H2IndexRepair). */
+    static final int REPAIRS = 3;
 
     /**
      * Runs the work in one transaction: committed when it returns, rolled back when it throws. A transaction that the
@@ -24,18 +30,54 @@ public final class Database {
      * another order), or that met another transaction's update of the same row (see {@link #isRetryable}), is run
      * again from the start after a pause of a few milliseconds, at most {@link #ATTEMPTS} times; the work must
      * therefore have no effect outside the connection.
+     *
+     * <p>On H2, work that met an index out of step with its table is run again once the index is rebuilt (see
+     * {@link #brokenH2Index}); when it cannot be rebuilt the failure is thrown at once, without the retries above.
      */
     public <T> T inTransaction(SqlWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
+        int attempt = 1;
+        int repairs = 0;
+        while (true) {
+            long started = System.nanoTime();
             try {
                 return once(work);
             } catch (SQLException e) {
+                Optional<H2IndexRepair.IndexError> broken = brokenH2Index(e);
+                if (broken.isPresent()) {
+                    if (repairs++ < REPAIRS && indexRepair.repair(broken.get(), started)) {
+                        continue;
+                    }
+                    throw brokenIndex(broken.get(), e);
+                }
                 if (attempt >= ATTEMPTS || !isRetryable(e)) {
                     throw new StoreUnavailableException("database: " + e.getMessage(), e);
                 }
-                pause(attempt);
+                pause(attempt++);
             }
         }
+    }
+
+    /**
+     * The H2 index that the failure says is out of step with its table, if any; never on PostgreSQL. H2 can come back
+     * from a SIGKILL with a secondary index that misses a row of its table or holds one the table lost (H2 issues
+     * #995, #1043). Seen in CI: a message row was there but its entry in {@code message_sha256} was not, and every
+     * UPDATE of the row failed with 90112 "Row not found when trying to delete from index"; the spool's recovery of
+     * that message ({@code MessageStore.repairBody}) failed with it, so the restarted collector refused to start,
+     * and the same error would have failed every later write to the row for good. Rebuilding the index (what the
+     * H2 issues advise) makes it whole again; the work that met it, rolled back, then runs again, and the spool's
+     * recovery and processing go on as after any crash. H2 first repeats the statement itself until its lock
+     * time-out, then reports a lock time-out (HYT00) caused by the index error: that is why the index error is
+     * looked for before the retry rules, which would repeat the work in vain.
+     */
+    private Optional<H2IndexRepair.IndexError> brokenH2Index(SQLException e) {
+        Optional<H2IndexRepair.IndexError> broken = H2IndexRepair.find(e);
+        return broken.isPresent() && isH2() ? broken : Optional.empty();
+    }
+
+    /** The failure, named for what it is: H2 reports the index error as the cause of a lock time-out. */
+    private static StoreUnavailableException brokenIndex(H2IndexRepair.IndexError broken, SQLException e) {
+        return new StoreUnavailableException("database: H2 index " + broken.index() + " out of step with its table "
+                + "(error " + broken.code() + ", see the log): " + e.getMessage(), e);
     }
 
     /** A few random milliseconds, more with each attempt, so that two conflicting workers fall out of step. */
@@ -172,13 +214,26 @@ public final class Database {
         }
     }
 
-    /** Runs read-only work on a connection in auto-commit mode. */
+    /**
+     * Runs read-only work on a connection in auto-commit mode. On H2, work that met an index out of step with its
+     * table is run again once the index is rebuilt (see {@link #brokenH2Index}), so the work, like that of
+     * {@link #inTransaction}, must have no effect outside the connection.
+     */
     public <T> T read(SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(true);
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("database: " + e.getMessage(), e);
+        for (int repairs = 0; ; repairs++) {
+            long started = System.nanoTime();
+            try (Connection c = dataSource.getConnection()) {
+                c.setReadOnly(true);
+                return work.run(c);
+            } catch (SQLException e) {
+                Optional<H2IndexRepair.IndexError> broken = brokenH2Index(e);
+                if (broken.isEmpty()) {
+                    throw new StoreUnavailableException("database: " + e.getMessage(), e);
+                }
+                if (repairs >= REPAIRS || !indexRepair.repair(broken.get(), started)) {
+                    throw brokenIndex(broken.get(), e);
+                }
+            }
         }
     }
 
