@@ -12,8 +12,10 @@ import io.micronaut.core.bind.annotation.Bindable;
  * durable); at start-up, before anything is accepted, messages of the segments left that the database lost are
  * stored again. docs/durability.md.
  *
- * @param enabled         write the spool; false leaves durability to the database alone: with H2 then a kill -9 or
- *                        a power loss may lose acknowledged messages (only for PostgreSQL, or for tests)
+ * @param enabled         {@code auto} (the default): write the spool unless the database's commits are durable
+ *                        when they return (PostgreSQL with fsync on and synchronous_commit not off; never H2);
+ *                        {@code true}: always; {@code false}: never, leaving durability to the database alone (with
+ *                        H2 a kill -9 or a power loss may then lose acknowledged messages)
  * @param cleanupInterval seconds between clean-ups (the segment being written closed, an H2 checkpoint, then the
  *                        closed segments deleted); the spool holds about this many seconds of mail
  * @param recoveryBatch   segments listed per pass of the start-up recovery and of each clean-up (passes repeat
@@ -21,7 +23,18 @@ import io.micronaut.core.bind.annotation.Bindable;
  */
 @ConfigurationProperties("tlsrpt.spool")
 public record SpoolSettings(
-        @Bindable(defaultValue = "true") boolean enabled,
+        @Bindable(defaultValue = "auto") String enabled,
         @Bindable(defaultValue = "2") int cleanupInterval,
         @Bindable(defaultValue = "10000") int recoveryBatch) {
+
+    /** What {@code enabled} says: TRUE or FALSE when set so, null for {@code auto} (decided by the database). */
+    public Boolean explicit() {
+        return switch (enabled == null ? "auto" : enabled.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto", "" -> null;
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("tlsrpt.spool.enabled must be auto, true or false, not "
+                    + enabled);
+        };
+    }
 }

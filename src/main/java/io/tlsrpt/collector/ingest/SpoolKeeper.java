@@ -49,6 +49,7 @@ public class SpoolKeeper {
     private final MessageStore messages;
     private final Database db;
     private final SpoolSettings settings;
+    private final boolean enabled;
     private final ScheduledExecutorService cleaner;
 
     public SpoolKeeper(@Value("${tlsrpt.data-dir:./data}") String dataDir, SpoolSettings settings,
@@ -57,8 +58,9 @@ public class SpoolKeeper {
         this.messages = messages;
         this.db = db;
         this.settings = settings;
+        this.enabled = decide(settings, db);
         try {
-            if (settings.enabled()) {
+            if (enabled) {
                 spool.open();
             }
             recover(); // also when disabled now: segments left by an earlier run are still owed to the database
@@ -66,10 +68,17 @@ public class SpoolKeeper {
             throw new UncheckedIOException("spool " + spool.directory() + " cannot be recovered: " + e.getMessage(),
                     e);
         }
-        if (!settings.enabled()) {
+        if (!enabled) {
             cleaner = null;
-            LOG.warn("tlsrpt.spool.enabled is false: an acknowledged message is durable only once the database has "
-                    + "written it{}", db.isH2() ? " (H2 writes in the background: a crash may lose the last ones)" : "");
+            if (settings.explicit() == null) {
+                LOG.info("spool off (tlsrpt.spool.enabled=auto): the database's commits are durable when they "
+                        + "return (PostgreSQL, fsync on, synchronous_commit not off), so the 250 waits for the "
+                        + "commit alone");
+            } else {
+                LOG.warn("tlsrpt.spool.enabled is false: an acknowledged message is durable only once the database "
+                        + "has written it{}", db.isH2() ? " (H2 writes in the background: a crash may lose the last "
+                        + "ones)" : "");
+            }
             return;
         }
         cleaner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -87,7 +96,17 @@ public class SpoolKeeper {
     }
 
     public boolean enabled() {
-        return settings.enabled();
+        return enabled;
+    }
+
+    /**
+     * Whether to write the spool: as set, or with {@code auto} when the database's commits are not durable when they
+     * return (H2 always; PostgreSQL with fsync or synchronous_commit off). A PostgreSQL commit that is durable
+     * already makes the acknowledged message survive a crash; forcing a copy of it too would only cost time.
+     */
+    private static boolean decide(SpoolSettings settings, Database db) {
+        Boolean explicit = settings.explicit();
+        return explicit != null ? explicit : !db.commitsAreDurable();
     }
 
     /**
@@ -96,7 +115,7 @@ public class SpoolKeeper {
      * @throws IOException when the spool cannot be written (the caller answers 451)
      */
     public void keep(long id, String channel, Envelope envelope, byte[] raw) throws IOException {
-        if (!settings.enabled()) {
+        if (!enabled) {
             return;
         }
         spool.write(new Spool.Entry(id, MessageStore.sha256(raw), envelope.receivedAt(), channel,

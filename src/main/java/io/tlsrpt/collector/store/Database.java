@@ -197,6 +197,30 @@ public final class Database {
     }
 
     /**
+     * Whether a commit is on disk when it returns, as this database is configured: never on H2 (it writes in the
+     * background); on PostgreSQL when {@code fsync} is on and {@code synchronous_commit} is not {@code off} (its
+     * default is on; with off, or fsync off, a crash of the server may lose the last commits). Read from the
+     * settings of a session of the pool, so a per-connection setting in the JDBC URL counts.
+     */
+    public boolean commitsAreDurable() {
+        if (isH2()) {
+            return false;
+        }
+        return read(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                return "on".equalsIgnoreCase(show(st, "fsync")) && !"off".equalsIgnoreCase(show(st,
+                        "synchronous_commit"));
+            }
+        });
+    }
+
+    private static String show(java.sql.Statement st, String setting) throws SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery("SHOW " + setting)) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
+    /**
      * Makes everything committed so far durable on disk. H2 writes commits in the background and never fsyncs on
      * commit: {@code CHECKPOINT SYNC} writes and forces the store (H2 2.x). PostgreSQL's commits are durable when
      * they return (its default synchronous_commit), so there is nothing to do (its CHECKPOINT needs a superuser).

@@ -24,7 +24,9 @@ class SpoolCleanupTest {
 
     @Test
     void eachAcceptedMessageIsSpooledUntilTheCleanupAfterTheCheckpoint() throws Exception {
-        try (Collector c = Collector.start(dataDir, Map.of("tlsrpt.spool.cleanup-interval", 3600))) {
+        // The spool itself is under test: written whatever the database (auto leaves it off on a durable PostgreSQL).
+        try (Collector c = Collector.start(dataDir, Map.of("tlsrpt.spool.cleanup-interval", 3600,
+                "tlsrpt.spool.enabled", "true"))) {
             SpoolKeeper keeper = c.context().getBean(SpoolKeeper.class);
             Path spool = keeper.spool().directory();
             for (int i = 0; i < 3; i++) {
@@ -53,7 +55,8 @@ class SpoolCleanupTest {
 
     @Test
     void theScheduledCleanupEmptiesTheSpool() throws Exception {
-        try (Collector c = Collector.start(dataDir, Map.of("tlsrpt.spool.cleanup-interval", 1))) {
+        try (Collector c = Collector.start(dataDir, Map.of("tlsrpt.spool.cleanup-interval", 1,
+                "tlsrpt.spool.enabled", "true"))) {
             Path spool = c.context().getBean(SpoolKeeper.class).spool().directory();
             for (int i = 0; i < 5; i++) {
                 Reports.id(Reports.send(c, Reports.message("scheduled-" + i)));
