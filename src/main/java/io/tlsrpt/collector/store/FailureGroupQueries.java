@@ -22,21 +22,18 @@ import java.util.TreeSet;
  * <ul>
  *   <li>a period that covers every stored day, without domain or reporter: a page of the index of
  *   failure_group_total (the sums over everything, per view mode), however many reports are stored;</li>
- *   <li>otherwise, without reporter: failure_group_day summed over the period (for one domain, only its groups);</li>
- *   <li>with a reporter: daily_failure (the only roll-up that keeps the reporting organisation) summed over the
- *   period: the slow way at millions of reports (BENCHMARKS.md).</li>
+ *   <li>otherwise: failure_group_day summed over the period (for one domain, only its groups), or with a reporter
+ *   failure_group_reporter_day, the same sums per reporter, read from the reporter's key range of the period.</li>
  * </ul>
- * The three give the same groups in the same order (sessions descending, then the group's id or values).
+ * Both give the same groups in the same order (sessions descending, then the group's id).
  */
 final class FailureGroupQueries {
     private FailureGroupQueries() {
     }
 
     static Page<FailureGroup> failures(Connection c, FailureFilter filter, PageRequest page) throws SQLException {
-        if (filter.organization() != null) {
-            return byReporter(c, filter, page);
-        }
-        if (filter.domain() == null && Coverage.coversEverything(c, filter.period())) {
+        if (filter.organization() == null && filter.domain() == null
+                && Coverage.coversEverything(c, filter.period())) {
             return fromTotals(c, filter, page);
         }
         return fromDays(c, filter, page);
@@ -74,7 +71,17 @@ final class FailureGroupQueries {
             throws SQLException {
         StringBuilder sql = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        if (filter.domain() != null) {
+        if (filter.organization() != null) {
+            // the reporter's days of the period: one range of the primary key (reporter, day, group, flags)
+            sql.append(" FROM failure_group_reporter_day d").append(filter.domain() != null
+                    || filter.resultType() != null ? " JOIN failure_group g ON g.id = d.group_id" : "")
+                    .append(" WHERE d.organization_key = ?");
+            args.add(Rollups.organizationKey(filter.organization()));
+            if (filter.domain() != null) {
+                sql.append(" AND g.domain = ?");
+                args.add(filter.domain());
+            }
+        } else if (filter.domain() != null) {
             // the domain's few groups first (failure_group_domain), then their days (the primary key's range)
             sql.append(" FROM failure_group g JOIN failure_group_day d ON d.group_id = g.id WHERE g.domain = ?");
             args.add(filter.domain());
@@ -110,51 +117,6 @@ final class FailureGroupQueries {
             total = Sql.count(c, "SELECT COUNT(DISTINCT d.group_id)" + sql, args.toArray());
         }
         return new Page<>(describe(c, ranked, filter), total, page.limit(), page.offset());
-    }
-
-    private static Page<FailureGroup> byReporter(Connection c, FailureFilter filter, PageRequest page)
-            throws SQLException {
-        // daily_failure_organization: the reporter's rows of the period, not every row of it
-        StringBuilder where = new StringBuilder(" WHERE organization_key = ? AND utc_day BETWEEN ? AND ? "
-                + "AND organization_name = ?" + filter.visibility().sql(""));
-        List<Object> args = new ArrayList<>(List.of(Rollups.organizationKey(filter.organization()),
-                filter.period().from(), filter.period().to(), filter.organization()));
-        if (filter.domain() != null) {
-            where.append(" AND domain = ?");
-            args.add(filter.domain());
-        }
-        if (filter.resultType() != null) {
-            where.append(" AND result_type = ?");
-            args.add(filter.resultType());
-        }
-        String groupBy = "domain, policy_type, result_type, receiving_mx";
-        List<FailureGroup> items = new ArrayList<>();
-        long total = -1;
-        try (MemberReader members = new MemberReader(c, filter);
-             PreparedStatement ps = c.prepareStatement("SELECT " + groupBy + ", MIN(receiving_mx_shown) AS shown, "
-                + "SUM(sessions) AS sessions, SUM(details) AS details, MIN(utc_day) AS first_day, "
-                + "MAX(utc_day) AS last_day, COUNT(*) OVER () AS total_groups FROM daily_failure" + where
-                + " GROUP BY " + groupBy + " ORDER BY SUM(sessions) DESC, " + groupBy
-                + " OFFSET ? ROWS FETCH FIRST ? ROWS ONLY")) {
-            Sql.bind(ps, append(args.toArray(), page.offset(), page.limit()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    total = rs.getLong("total_groups");
-                    String mx = rs.getString("receiving_mx");
-                    Members m = members.read(rs.getString("domain"), rs.getString("policy_type"),
-                            rs.getString("result_type"), mx, Sql.date(rs, "last_day"));
-                    items.add(new FailureGroup(rs.getString("domain"), rs.getString("policy_type"),
-                            rs.getString("result_type"), rs.getString("shown") != null ? rs.getString("shown") : mx,
-                            rs.getLong("sessions"), rs.getLong("details"), Sql.date(rs, "first_day"),
-                            Sql.date(rs, "last_day"), m.organizations(), m.receivingIps(), m.sendingIps()));
-                }
-            }
-        }
-        if (total < 0) {
-            total = Sql.count(c, "SELECT COUNT(*) FROM (SELECT 1 AS one FROM daily_failure" + where + " GROUP BY "
-                    + groupBy + ") g", args.toArray());
-        }
-        return new Page<>(items, total, page.limit(), page.offset());
     }
 
     /** Names and members of the ranked groups, in their order. */

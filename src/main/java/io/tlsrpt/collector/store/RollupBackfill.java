@@ -47,6 +47,20 @@ public final class RollupBackfill {
         }
     }
 
+    /**
+     * Fills failure_group_reporter_day (schema V10, empty before) from daily_failure: the failure groups per reporter,
+     * day and flags. Every daily_failure row written before V10 has its organization_key (V6_1 filled the older ones);
+     * the rows written since leave it empty, and by then this table is kept by processing.
+     */
+    public static void fillReporterDays(Connection c) throws SQLException {
+        ProcessingWriter.exec(c, "INSERT INTO failure_group_reporter_day (organization_key, utc_day, group_id, "
+                + "authenticated, foreign_domain, sessions, details) SELECT f.organization_key, f.utc_day, g.id, "
+                + "f.authenticated, f.foreign_domain, SUM(f.sessions), SUM(f.details) FROM daily_failure f "
+                + "JOIN failure_group g ON g.domain = f.domain AND g.policy_type = f.policy_type "
+                + "AND g.result_type = f.result_type AND g.receiving_mx = f.receiving_mx "
+                + "GROUP BY f.organization_key, f.utc_day, g.id, f.authenticated, f.foreign_domain");
+    }
+
     /** The condition of a view mode (Visibility.modesOf) over a table whose flag columns are prefixed by "$". */
     private static String condition(int mode) {
         return "1 = 1" + ((mode & 1) != 0 ? " AND $authenticated = TRUE" : "")

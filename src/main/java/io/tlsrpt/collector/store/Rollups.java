@@ -15,9 +15,10 @@ import java.util.function.Function;
 /**
  * The roll-ups, changed in the transaction that stores or removes a report's rows, so that they always equal the
  * figures computed from those rows: per day daily_domain, daily_failure (finest: reporter and IP pair),
- * failure_group_day and daily_report; over everything, per view mode, domain_total, domain_reporter_total and
- * failure_group_total with their row counts (schema V6). Adding and removing use the same contributions with
- * opposite signs; the V6 rows are derived from the same contributions in {@link Delta#apply}.
+ * failure_group_day, failure_group_reporter_day (V10) and daily_report; over everything, per view mode,
+ * domain_total, domain_reporter_total and failure_group_total with their row counts (schema V6). Adding and removing
+ * use the same contributions with opposite signs; the V6 and V10 rows are derived from the same contributions in
+ * {@link Delta#apply}.
  *
  * <p>A {@link Delta} sums the contributions of any number of reports of one transaction per roll-up row and changes
  * each row once ({@link Delta#apply}), in the order of the row keys, with JDBC batches: storing many reports in one
@@ -242,12 +243,18 @@ final class Rollups {
             failures.forEach((k, s) -> shown.merge(group(k), s.shown == null ? k.mx : s.shown, (a, b) -> a));
             Map<FailureGroups.Group, Long> ids = FailureGroups.ids(c, shown);
             Map<GroupDay, Sum> days = new HashMap<>();
+            Map<ReporterGroupDay, Sum> reporterDays = new HashMap<>();
+            Map<String, String> reporterKeys = new HashMap<>();
             Map<ModeGroup, Sum> totals = new HashMap<>();
             failures.forEach((k, s) -> {
                 long id = ids.get(group(k));
                 Sum d = days.computeIfAbsent(new GroupDay(id, k.day, k.authenticated, k.foreign), x -> new Sum());
                 d.sessions += s.sessions;
                 d.details += s.details;
+                Sum r = reporterDays.computeIfAbsent(new ReporterGroupDay(reporterKeys.computeIfAbsent(k.org,
+                        Rollups::organizationKey), k.day, id, k.authenticated, k.foreign), x -> new Sum());
+                r.sessions += s.sessions;
+                r.details += s.details;
                 for (int mode : Visibility.modesOf(k.authenticated, k.foreign)) {
                     Sum t = totals.computeIfAbsent(new ModeGroup(mode, id, k.domain, k.resultType), x -> new Sum());
                     t.sessions += s.sessions;
@@ -257,6 +264,10 @@ final class Rollups {
             });
             GROUP_DAY.apply(c, changed(days), Comparator.comparingLong((Keyed<GroupDay> e) -> e.k().groupId)
                     .thenComparing(e -> e.k().day).thenComparing(e -> e.k().authenticated)
+                    .thenComparing(e -> e.k().foreign), e -> null);
+            REPORTER_GROUP_DAY.apply(c, changed(reporterDays), Comparator.comparing(
+                            (Keyed<ReporterGroupDay> e) -> e.k().organizationKey).thenComparing(e -> e.k().day)
+                    .thenComparingLong(e -> e.k().groupId).thenComparing(e -> e.k().authenticated)
                     .thenComparing(e -> e.k().foreign), e -> null);
             List<Keyed<ModeGroup>> changedTotals = changed(totals);
             count(c, "failure_group_total", GROUP_TOTAL.apply(c, changedTotals,
@@ -297,7 +308,7 @@ final class Rollups {
         }
     }
 
-    /** The key of daily_failure's index by reporter (schema V6). */
+    /** The reporter's key in failure_group_reporter_day (schema V10). */
     static String organizationKey(String organizationName) {
         return Sql.hash(organizationName);
     }
@@ -318,6 +329,10 @@ final class Rollups {
     private record ModeGroup(int mode, long groupId, String domain, String resultType) {
     }
 
+    private record ReporterGroupDay(String organizationKey, LocalDate day, long groupId, boolean authenticated,
+                                    boolean foreign) {
+    }
+
     private static final RollupRows<Keyed<DomainKey>> DAILY_DOMAIN = new RollupRows<>(
             "UPDATE daily_domain SET reports = reports + ?, successful = successful + ?, failed = failed + ? "
                     + "WHERE group_key = ?",
@@ -336,10 +351,10 @@ final class Rollups {
             e -> e.sum.details > 0,
             "INSERT INTO daily_failure (group_key, utc_day, domain, policy_type, result_type, receiving_mx, "
                     + "receiving_mx_shown, receiving_ip, sending_mta_ip, organization_name, sessions, details, "
-                    + "authenticated, foreign_domain, organization_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    + "authenticated, foreign_domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             e -> new Object[]{e.key, e.k.day, e.k.domain, e.k.policyType, e.k.resultType, e.k.mx, e.sum.shown,
                     e.k.receivingIp, e.k.sendingIp, e.k.org, e.sum.sessions, e.sum.details, e.k.authenticated,
-                    e.k.foreign, organizationKey(e.k.org)},
+                    e.k.foreign},
             e -> e.sum.details < 0,
             "DELETE FROM daily_failure WHERE group_key = ? AND details <= 0", e -> new Object[]{e.key});
 
@@ -394,6 +409,22 @@ final class Rollups {
             "DELETE FROM failure_group_day WHERE group_id = ? AND utc_day = ? AND authenticated = ? "
                     + "AND foreign_domain = ? AND details <= 0",
             e -> new Object[]{e.k.groupId, e.k.day, e.k.authenticated, e.k.foreign});
+
+    private static final RollupRows<Keyed<ReporterGroupDay>> REPORTER_GROUP_DAY = new RollupRows<>(
+            "UPDATE failure_group_reporter_day SET sessions = sessions + ?, details = details + ? "
+                    + "WHERE organization_key = ? AND utc_day = ? AND group_id = ? AND authenticated = ? "
+                    + "AND foreign_domain = ?",
+            e -> new Object[]{e.sum.sessions, e.sum.details, e.k.organizationKey, e.k.day, e.k.groupId,
+                    e.k.authenticated, e.k.foreign},
+            e -> e.sum.details > 0,
+            "INSERT INTO failure_group_reporter_day (organization_key, utc_day, group_id, authenticated, "
+                    + "foreign_domain, sessions, details) VALUES (?,?,?,?,?,?,?)",
+            e -> new Object[]{e.k.organizationKey, e.k.day, e.k.groupId, e.k.authenticated, e.k.foreign,
+                    e.sum.sessions, e.sum.details},
+            e -> e.sum.details < 0,
+            "DELETE FROM failure_group_reporter_day WHERE organization_key = ? AND utc_day = ? AND group_id = ? "
+                    + "AND authenticated = ? AND foreign_domain = ? AND details <= 0",
+            e -> new Object[]{e.k.organizationKey, e.k.day, e.k.groupId, e.k.authenticated, e.k.foreign});
 
     private static final RollupRows<Keyed<ModeGroup>> GROUP_TOTAL = new RollupRows<>(
             "UPDATE failure_group_total SET sessions = sessions + ?, details = details + ?, "

@@ -29,7 +29,8 @@ public final class StoreCopy {
     /** Parents before children (foreign keys); tables not named here follow in PostgreSQL's order. */
     private static final List<String> ORDER = List.of("message", "message_body", "report", "report_duplicate",
             "policy", "failure_detail", "quarantine", "daily_domain", "daily_failure", "failure_group",
-            "failure_group_day", "failure_group_total", "domain_total", "domain_reporter_total", "rollup_count");
+            "failure_group_day", "failure_group_reporter_day", "failure_group_total", "domain_total",
+            "domain_reporter_total", "rollup_count");
     private static final int BATCH = 1000;
     private static final int COMMIT_ROWS = 50_000;
 

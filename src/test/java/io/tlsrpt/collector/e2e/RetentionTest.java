@@ -125,8 +125,8 @@ class RetentionTest {
             assertStats(c, 0, 0, 0, 0);
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_domain"));
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_failure"));
-            for (String total : List.of("failure_group_day", "failure_group_total", "domain_total",
-                    "domain_reporter_total", "daily_report")) {
+            for (String total : List.of("failure_group_day", "failure_group_reporter_day", "failure_group_total",
+                    "domain_total", "domain_reporter_total", "daily_report")) {
                 assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM " + total), total);
             }
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM policy"));

@@ -50,6 +50,32 @@ final class RollupCheck {
             + "GROUP BY p.domain, r.utc_day, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, ''), "
             + "r.authenticated, r.foreign_domain";
 
+    /** The same per reporter (failure_group_reporter_day: the reporter by the SHA-256 of its name). */
+    static final String REPORTER_DAY_ROLLUP = "SELECT d.organization_key, g.domain, d.utc_day, g.policy_type, "
+            + "g.result_type, g.receiving_mx, d.authenticated, d.foreign_domain, d.sessions, d.details "
+            + "FROM failure_group_reporter_day d JOIN failure_group g ON g.id = d.group_id";
+    static final String REPORTER_DAY_RAW = "SELECT r.organization_name, p.domain, r.utc_day, p.policy_type, "
+            + "f.result_type, COALESCE(f.receiving_mx_norm, ''), r.authenticated, r.foreign_domain, "
+            + "SUM(f.failed_session_count), COUNT(*) FROM failure_detail f JOIN policy p ON p.id = f.policy_id "
+            + "JOIN report r ON r.id = f.report_id GROUP BY r.organization_name, p.domain, r.utc_day, p.policy_type, "
+            + "f.result_type, COALESCE(f.receiving_mx_norm, ''), r.authenticated, r.foreign_domain";
+
+    /**
+     * The reporter's key as schema V10 defines it, computed here on its own: SHA-256 over the name's UTF-8 bytes
+     * prefixed by their length and a colon. Keys are stored, so the way they are computed must never change.
+     */
+    static String reporterKey(String organizationName) {
+        byte[] name = organizationName.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update((name.length + ":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            sha.update(name);
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The same per group over everything, for one view mode (appended). */
     static final String GROUP_TOTAL_ROLLUP = "SELECT g.domain, g.policy_type, g.result_type, g.receiving_mx, "
             + "t.sessions, t.details, t.first_day, t.last_day FROM failure_group_total t "
@@ -104,6 +130,14 @@ final class RollupCheck {
             Map<String, String> groupDayRaw = groups(c, GROUP_DAY_RAW, 7);
             assertEquals(groupDayRaw, groups(c, GROUP_DAY_ROLLUP, 7), "failure_group_day against the raw rows");
             compared += groupDayRaw.size();
+            Map<String, String> reporterDayRaw = new TreeMap<>();
+            for (Map.Entry<String, String> e : groups(c, REPORTER_DAY_RAW, 8).entrySet()) {
+                int bar = e.getKey().indexOf(" | ");
+                reporterDayRaw.put(reporterKey(e.getKey().substring(0, bar)) + e.getKey().substring(bar), e.getValue());
+            }
+            assertEquals(reporterDayRaw, groups(c, REPORTER_DAY_ROLLUP, 8),
+                    "failure_group_reporter_day against the raw rows");
+            compared += reporterDayRaw.size();
             for (int mode = 0; mode < 4; mode++) {
                 String where = " WHERE 1 = 1" + ((mode & 1) != 0 ? " AND r.authenticated = TRUE" : "")
                         + ((mode & 2) != 0 ? " AND r.foreign_domain = FALSE" : "");
