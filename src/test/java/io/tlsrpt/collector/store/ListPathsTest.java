@@ -83,6 +83,42 @@ class ListPathsTest {
                     }
                 }
             }
+            // The reporter filter (failure_group_reporter_day) against the failure details of that reporter's
+            // reports, alone and with a domain or a result type, in every view mode, over everything and a month.
+            String reporter = db.read(c -> {
+                try (var rs = c.createStatement().executeQuery("SELECT organization_name FROM report "
+                        + "GROUP BY organization_name ORDER BY COUNT(*) DESC, organization_name FETCH FIRST 1 ROWS ONLY")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            int compared = 0;
+            for (boolean authenticated : new boolean[]{false, true}) {
+                for (boolean own : new boolean[]{false, true}) {
+                    Visibility v = new Visibility(authenticated, own);
+                    for (Period period : List.of(all, month)) {
+                        FailureFilter byReporter = new FailureFilter(period, null, null, reporter, v);
+                        List<FailureGroup> groups = allPages(p -> db.read(c -> FailureGroupQueries.failures(c,
+                                byReporter, p)));
+                        assertEquals(rawGroups(db, byReporter), sorted(described(groups)),
+                                "reporter, " + period + ", " + v);
+                        assertFalse(groups.isEmpty());
+                        FailureGroup first = groups.get(0);
+                        for (FailureFilter f : List.of(
+                                new FailureFilter(period, first.domain(), null, reporter, v),
+                                new FailureFilter(period, null, first.resultType(), reporter, v),
+                                new FailureFilter(period, first.domain(), first.resultType(), reporter, v))) {
+                            List<FailureGroup> narrowed = allPages(p -> db.read(c -> FailureGroupQueries.failures(c,
+                                    f, p)));
+                            assertFalse(narrowed.isEmpty());
+                            assertEquals(rawGroups(db, f), sorted(described(narrowed)), "reporter with " + f);
+                            compared += narrowed.size();
+                        }
+                        compared += groups.size();
+                    }
+                }
+            }
+            assertTrue(compared > 100, "groups compared: " + compared);
             // The public entry points choose: the same answers through them.
             DashboardQueries entry = collector.context().getBean(DashboardQueries.class);
             FailureFilter everything = new FailureFilter(all, null, null, null, Visibility.ALL);
@@ -90,6 +126,61 @@ class ListPathsTest {
                     allPages(p -> entry.failures(everything, p)));
         }
     }
+
+    /** The list's groups as text, in its order (most failed sessions first): what is compared with the raw rows. */
+    private static List<String> described(List<FailureGroup> groups) {
+        return groups.stream().map(g -> g.domain() + " | " + g.policyType() + " | " + g.resultType() + " | "
+                + g.sessions() + " | " + g.details() + " | " + g.firstDay() + " | " + g.lastDay()).toList();
+    }
+
+    /**
+     * The filter's groups computed from the failure details, most failed sessions first (the list's order; groups of
+     * equal sessions are ordered by their text on both sides, since the list orders them by id).
+     */
+    private static List<String> rawGroups(Database db, FailureFilter f) {
+        return db.read(c -> {
+            List<Object> args = new ArrayList<>(List.of(f.organization(), f.period().from(), f.period().to()));
+            String where = " WHERE r.organization_name = ? AND r.utc_day BETWEEN ? AND ?" + f.visibility().sql("r");
+            if (f.domain() != null) {
+                where += " AND p.domain = ?";
+                args.add(f.domain());
+            }
+            if (f.resultType() != null) {
+                where += " AND f.result_type = ?";
+                args.add(f.resultType());
+            }
+            List<String> out = new ArrayList<>();
+            try (var ps = c.prepareStatement("SELECT p.domain, p.policy_type, f.result_type, "
+                    + "SUM(f.failed_session_count), COUNT(*), MIN(r.utc_day), MAX(r.utc_day) FROM failure_detail f "
+                    + "JOIN policy p ON p.id = f.policy_id JOIN report r ON r.id = f.report_id" + where
+                    + " GROUP BY p.domain, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, '')")) {
+                Sql.bind(ps, args.toArray());
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getString(3) + " | "
+                                + rs.getLong(4) + " | " + rs.getLong(5) + " | " + rs.getObject(6, LocalDate.class)
+                                + " | " + rs.getObject(7, LocalDate.class));
+                    }
+                }
+            }
+            return out;
+        }).stream().sorted(BY_SESSIONS_THEN_TEXT).toList();
+    }
+
+    /**
+     * The list's text in the raw side's order; that the list itself comes most failed sessions first is asserted
+     * before.
+     */
+    private static List<String> sorted(List<String> described) {
+        List<Long> sessions = described.stream().map(g -> Long.parseLong(g.split(" \\| ")[3])).toList();
+        for (int i = 1; i < sessions.size(); i++) {
+            assertTrue(sessions.get(i - 1) >= sessions.get(i), "most failed sessions first: " + sessions);
+        }
+        return described.stream().sorted(BY_SESSIONS_THEN_TEXT).toList();
+    }
+
+    private static final java.util.Comparator<String> BY_SESSIONS_THEN_TEXT = java.util.Comparator
+            .comparingLong((String g) -> -Long.parseLong(g.split(" \\| ")[3])).thenComparing(g -> g);
 
     /** Every item, read 37 at a time (pages that end inside ties of sessions). */
     private static <T> List<T> allPages(java.util.function.Function<PageRequest, Page<T>> read) {
