@@ -22,10 +22,11 @@ import java.util.TreeSet;
  * <ul>
  *   <li>a period that covers every stored day, without domain or reporter: a page of the index of
  *   failure_group_total (the sums over everything, per view mode), however many reports are stored;</li>
- *   <li>otherwise: failure_group_day summed over the period (for one domain, only its groups), or with a reporter
- *   failure_group_reporter_day, the same sums per reporter, read from the reporter's key range of the period.</li>
+ *   <li>otherwise, without reporter: failure_group_day summed over the period (for one domain, only its groups);</li>
+ *   <li>with a reporter: failure_group_reporter_day, the same sums per reporter, read from the reporter's key range
+ *   of the period.</li>
  * </ul>
- * Both give the same groups in the same order (sessions descending, then the group's id).
+ * The three give the same groups in the same order (sessions descending, then the group's id).
  */
 final class FailureGroupQueries {
     private FailureGroupQueries() {

@@ -313,9 +313,7 @@ final class H2IndexRepair {
         for (String candidate : List.of(table, COPY_SUFFIX.matcher(table).replaceFirst(""))) {
             try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_SCHEMA FROM INFORMATION_SCHEMA.TABLES "
                     + "WHERE TABLE_NAME = ? AND (CAST(? AS VARCHAR) IS NULL OR TABLE_SCHEMA = ?)")) {
-                ps.setString(1, candidate);
-                ps.setString(2, primaryIndex.schema());
-                ps.setString(3, primaryIndex.schema());
+                Sql.bind(ps, candidate, primaryIndex.schema(), primaryIndex.schema());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         String schema = rs.getString(1);
@@ -348,9 +346,7 @@ final class H2IndexRepair {
     private static List<Definition> definitions(Connection c, String sql, Object... values) throws SQLException {
         List<Definition> found = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                ps.setString(i + 1, (String) values[i]);
-            }
+            Sql.bind(ps, values);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Name index = new Name(rs.getString(1), rs.getString(2));
@@ -367,8 +363,7 @@ final class H2IndexRepair {
         try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, ORDERING_SPECIFICATION, NULL_ORDERING "
                 + "FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE INDEX_SCHEMA = ? AND INDEX_NAME = ? "
                 + "ORDER BY ORDINAL_POSITION")) {
-            ps.setString(1, index.schema());
-            ps.setString(2, index.name());
+            Sql.bind(ps, index.schema(), index.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.add(new Column(rs.getString(1), "DESC".equals(rs.getString(2)) ? "DESC" : "ASC",
