@@ -407,12 +407,63 @@ public final class Seeder {
             Random r = new Random(seed * 1_000_003L + n);
             DomainProfile d = profile(pick(domainCdf, r.nextDouble()));
             Object[] reporter = REPORTERS[pick(reporterCdf, r.nextDouble())];
-            String org = (String) reporter[0];
             String submitter = (String) reporter[1];
             int reporterIndex = Arrays.asList(REPORTERS).indexOf(reporter);
             int pool = (Integer) reporter[3];
             LocalDate day = yesterday.minusDays(r.nextInt(DAYS));
             String reportId = day + "T00:00:00Z_" + d.name + "_" + n + "@" + submitter;
+            String json = json(r, d, reporter, day, reportId);
+            byte[] jsonBytes = json.getBytes(StandardCharsets.UTF_8);
+            ParseOutcome outcome = parser.parse(new ByteArrayInputStream(jsonBytes), ParseLimits.defaults());
+            if (!(outcome instanceof ParseOutcome.Parsed parsed)) {
+                throw new IllegalStateException("synthetic report not parsed: " + outcome + "\n" + json);
+            }
+            long startEpoch = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+            String fileName = submitter + "!" + d.name + "!" + startEpoch + "!" + (startEpoch + 86_399) + "!" + n
+                    + ".json.gz";
+            Instant receivedAt = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    .plusSeconds(r.nextInt(6 * 3600));
+            String subject = "Report Domain: " + d.name + " Submitter: " + submitter + " Report-ID: <" + reportId
+                    + ">";
+            String messageId = "<" + n + "." + seed + "@" + submitter + ">";
+            String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(receivedAt.atOffset(ZoneOffset.UTC));
+            String from = "noreply-smtp-tls-reporting@" + submitter;
+            byte[] eml = email(subject, from, messageId, date, d.name, submitter, fileName, gzip(jsonBytes));
+            boolean authenticated = r.nextInt(20) != 0;
+            DkimColumns dkim = authenticated
+                    ? new DkimColumns("pass", submitter, "tlsrpt", true, true, true, null)
+                    : new DkimColumns("none", null, null, null, null, null, "the message carries no DKIM signature");
+            return new Synthetic(d.name, submitter, "198.18." + reporterIndex + "." + (1 + r.nextInt(pool)),
+                    receivedAt, eml, fileName, parsed, new MessageHeaders(subject, from, messageId, date, d.name,
+                    submitter), dkim, authenticated);
+        }
+
+        /** One report as {@link ReportMails}' realistic profile mails it: its domain, reporter, id and JSON. */
+        record Drawn(String domain, String submitter, String reportId, byte[] json) {
+        }
+
+        /**
+         * Report {@code n} of a run for {@code day}, drawn like the seeder's (domain, reporter, policies, failure
+         * details) from a random seeded with {@code n}; its id starts with {@code prefix}.
+         */
+        Drawn drawn(long n, LocalDate day, String prefix) {
+            Random r = new Random(8460L * 1_000_003L + n);
+            DomainProfile d = profile(pick(domainCdf, r.nextDouble()));
+            Object[] reporter = REPORTERS[pick(reporterCdf, r.nextDouble())];
+            String reportId = prefix + "-" + n + "_" + d.name;
+            return new Drawn(d.name, (String) reporter[1], reportId,
+                    json(r, d, reporter, day, reportId).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * The JSON of one report of domain {@code d} by {@code reporter} for {@code day}; draws from {@code r} in the
+         * order the seeder always did, so that a seed gives the same store as before.
+         */
+        String json(Random r, DomainProfile d, Object[] reporter, LocalDate day, String reportId) {
+            String org = (String) reporter[0];
+            String submitter = (String) reporter[1];
+            int reporterIndex = Arrays.asList(REPORTERS).indexOf(reporter);
+            int pool = (Integer) reporter[3];
             int policyCount = weighted(r, new int[]{25, 15, 25, 20, 15}) + 1;
             double u = r.nextDouble();
             int details = u < 0.68 ? 0 : u < 0.82 ? 1 + r.nextInt(4) : u < 0.93 ? 5 + r.nextInt(21)
@@ -475,29 +526,7 @@ public final class Seeder {
                 json.append('}');
             }
             json.append("]}");
-            byte[] jsonBytes = json.toString().getBytes(StandardCharsets.UTF_8);
-            ParseOutcome outcome = parser.parse(new ByteArrayInputStream(jsonBytes), ParseLimits.defaults());
-            if (!(outcome instanceof ParseOutcome.Parsed parsed)) {
-                throw new IllegalStateException("synthetic report not parsed: " + outcome + "\n" + json);
-            }
-            long startEpoch = day.atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-            String fileName = submitter + "!" + d.name + "!" + startEpoch + "!" + (startEpoch + 86_399) + "!" + n
-                    + ".json.gz";
-            Instant receivedAt = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    .plusSeconds(r.nextInt(6 * 3600));
-            String subject = "Report Domain: " + d.name + " Submitter: " + submitter + " Report-ID: <" + reportId
-                    + ">";
-            String messageId = "<" + n + "." + seed + "@" + submitter + ">";
-            String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(receivedAt.atOffset(ZoneOffset.UTC));
-            String from = "noreply-smtp-tls-reporting@" + submitter;
-            byte[] eml = email(subject, from, messageId, date, d.name, submitter, fileName, gzip(jsonBytes));
-            boolean authenticated = r.nextInt(20) != 0;
-            DkimColumns dkim = authenticated
-                    ? new DkimColumns("pass", submitter, "tlsrpt", true, true, true, null)
-                    : new DkimColumns("none", null, null, null, null, null, "the message carries no DKIM signature");
-            return new Synthetic(d.name, submitter, "198.18." + reporterIndex + "." + (1 + r.nextInt(pool)),
-                    receivedAt, eml, fileName, parsed, new MessageHeaders(subject, from, messageId, date, d.name,
-                    submitter), dkim, authenticated);
+            return json.toString();
         }
 
         private static int weighted(Random r, int[] weights) {

@@ -27,7 +27,8 @@ import java.util.Locale;
  * <p>Arguments: {@code [N] [M]} or {@code --messages N --sessions M}, {@code --collector in-process|fork},
  * {@code --jar PATH}, {@code --collector-jvm "OPTIONS"}, {@code --collector-prop key=value},
  * {@code --warmup W} (messages per target before measuring; default N/20 between 20 and 500),
- * {@code --no-sink}, {@code --no-parse}, {@code --accept-only} (with {@code --collector-prop
+ * {@code --profile heavy|realistic} ({@link ReportMails.Profile}; heavy by default), {@code --no-sink},
+ * {@code --no-parse}, {@code --accept-only} (with {@code --collector-prop
  * tlsrpt.processing.enabled=false}: acceptance alone, nothing processed).
  */
 public final class SmtpLoadBenchmark {
@@ -72,12 +73,15 @@ public final class SmtpLoadBenchmark {
             throw new IllegalArgumentException("--accept-only wants --collector-prop tlsrpt.processing.enabled=false");
         }
         String run = Long.toString(System.currentTimeMillis(), 36);
+        ReportMails.Profile profile = ReportMails.Profile.valueOf(
+                args.string("profile", "heavy").toUpperCase(Locale.ROOT));
         System.out.printf(Locale.ROOT, "SmtpLoadBenchmark: %d messages over %d concurrent SMTP sessions, one connection "
-                + "per message; %d warm-up messages per target; %d cores; java %s%n", n, m, warm, cores,
+                + "per message; %d warm-up messages per target; profile %s; %d cores; java %s%n", n, m, warm,
+                profile.name().toLowerCase(Locale.ROOT), cores,
                 System.getProperty("java.version"));
 
         long b0 = System.nanoTime();
-        ReportMails mails = new ReportMails("smtp-bench-" + run);
+        ReportMails mails = new ReportMails("smtp-bench-" + run, profile);
         byte[][] messages = new byte[n][];
         for (int i = 0; i < n; i++) {
             messages[i] = mails.message(i);
@@ -98,7 +102,7 @@ public final class SmtpLoadBenchmark {
         try (BenchCollector c = BenchCollector.start(args)) {
             System.out.println(c.describe());
             int port = c.smtpPort();
-            LoadRun.warmUp(port, new ReportMails("smtp-bench-warmup-" + run), warm);
+            LoadRun.warmUp(port, new ReportMails("smtp-bench-warmup-" + run, profile), warm);
             if (acceptOnly) {
                 // Acceptance alone (the collector started with tlsrpt.processing.enabled=false): messages are
                 // stored and spooled but not processed, so nothing is waited for after the last 250.
@@ -151,7 +155,7 @@ public final class SmtpLoadBenchmark {
                     + "/usr/sbin/smtp-sink)");
         } else {
             try (SmtpSink s = SmtpSink.start(binary)) {
-                LoadRun.warmUp(s.port(), new ReportMails("smtp-bench-warmup-" + run), warm);
+                LoadRun.warmUp(s.port(), new ReportMails("smtp-bench-warmup-" + run, profile), warm);
                 sink = LoadRun.run(s.port(), messages, m);
                 sink.print("smtp-sink", false);
             }
