@@ -35,10 +35,11 @@ public final class ProcessingWriter {
         // Runs of the same message at once (the sweeps of two instances, a reprocess during the worker's run, the
         // retention purge) take turns on the message row, so that the later one sees, and subtracts, exactly what
         // the earlier one committed (without the lock both would subtract the same roll-up contributions).
-        lockMessage(c, messageId);
         Batch batch = new Batch(c);
-        if (!storedAnything(c, messageId)) {
-            return batch; // the first run (almost every message): three index probes instead of eight statements
+        if (!lockProcessed(c, messageId) || !storedAnything(c, messageId)) {
+            // The first run (almost every message): nothing to clear. Reports, duplicates and quarantine entries
+            // are only written by the transaction that sets processed_at (finish), so a message without it has none.
+            return batch;
         }
         batch.delta.subtractStored(c, "r.message_id = ?", messageId);
         exec(c, "DELETE FROM failure_detail WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
@@ -58,6 +59,19 @@ public final class ProcessingWriter {
             Sql.bind(ps, messageId, messageId, messageId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    /**
+     * Locks the message row until the end of the transaction, as {@link #lockMessage}; answers whether a run was
+     * finished before (processed_at is set).
+     */
+    private static boolean lockProcessed(Connection c, long messageId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT processed_at FROM message WHERE id = ? FOR UPDATE")) {
+            Sql.bind(ps, messageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getTimestamp(1) != null;
             }
         }
     }
