@@ -193,30 +193,26 @@ public final class DashboardQueries {
 
     /** Reports whose date range starts in the period; with a domain, those sent for it or naming it in a policy. */
     public Page<ReportSummary> reports(String domain, Period period, Visibility visibility, PageRequest page) {
-        // With a domain: joined to the ids of the reports sent for it (report_domain_day) and of those naming it in
-        // a policy (policy_domain_idx), as one derived table, instead of an OR over a subquery (or an IN over a
-        // UNION), which both databases answer by visiting every report of the period (4.5 s instead of 0.4 s on H2
-        // with 100,000 reports, cold).
-        String where = (domain == null ? " r" : " r JOIN (SELECT id FROM report WHERE report_domain = ? "
-                + "AND utc_day BETWEEN ? AND ? UNION SELECT p.report_id FROM policy p WHERE p.domain = ?) ids "
-                + "ON r.id = ids.id") + " WHERE r.utc_day BETWEEN ? AND ?" + visibility.sql("r");
-        List<Object> args = new ArrayList<>();
-        if (domain != null) {
-            args.add(domain);
-            args.add(period.from());
-            args.add(period.to());
-            args.add(domain);
-        }
-        args.add(period.from());
-        args.add(period.to());
         if (domain == null) {
             return db.read(c -> allReports(c, period, visibility, page));
         }
-        return db.read(c -> {
-            long total = Sql.count(c, "SELECT COUNT(*) FROM report" + where, args.toArray());
-            return new Page<>(reportPage(c, where, args, page.offset(), page.limit()), total, page.limit(),
-                    page.offset());
-        });
+        return db.read(c -> domainReports(c, domain, period, visibility, page));
+    }
+
+    /**
+     * A domain's reports from domain_report (schema V12): counted over its key range, and the page's ids read from
+     * that range before the reports themselves, so that an offset skips index entries, not reports (the join of the
+     * reports sent for the domain with those naming it in a policy, which this replaces, read both sets twice).
+     */
+    private static Page<ReportSummary> domainReports(Connection c, String domain, Period period,
+                                                     Visibility visibility, PageRequest page) throws SQLException {
+        String range = " FROM domain_report d WHERE d.domain = ? AND d.utc_day BETWEEN ? AND ?" + visibility.sql("d");
+        long total = Sql.count(c, "SELECT COUNT(*)" + range, domain, period.from(), period.to());
+        String ids = "(SELECT d.report_id, d.utc_day" + range
+                + " ORDER BY d.utc_day DESC, d.report_id DESC OFFSET ? ROWS FETCH FIRST ? ROWS ONLY) ids";
+        List<ReportSummary> items = reportPage(c, " r JOIN " + ids + " ON r.id = ids.report_id",
+                List.of(domain, period.from(), period.to(), page.offset(), page.limit()), 0, page.limit());
+        return new Page<>(items, total, page.limit(), page.offset());
     }
 
     /**

@@ -45,6 +45,8 @@ public final class ProcessingWriter {
         exec(c, "DELETE FROM failure_detail WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
                 messageId);
         exec(c, "DELETE FROM policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)", messageId);
+        exec(c, "DELETE FROM domain_report WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
+                messageId);
         exec(c, "DELETE FROM report WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM report_duplicate WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM quarantine WHERE message_id = ?", messageId);
@@ -104,7 +106,9 @@ public final class ProcessingWriter {
         private PreparedStatement report;
         private PreparedStatement policy;
         private PreparedStatement failure;
+        private PreparedStatement domain;
         private int pendingFailures;
+        private int pendingDomains;
 
         private Batch(Connection c) {
             this.c = c;
@@ -133,23 +137,49 @@ public final class ProcessingWriter {
                 recordDuplicate(c, key, r, now);
                 return new StoreOutcome.Duplicate(existingReport(c, key));
             }
+            java.util.Set<String> domains = new java.util.LinkedHashSet<>();
+            if (r.reportDomain() != null) {
+                domains.add(r.reportDomain());
+            }
             for (PolicyRow p : r.policies()) {
                 long policyId = insertPolicy(reportId, p);
                 for (FailureRow f : p.failures()) {
                     addFailure(reportId, policyId, f);
                 }
+                domains.add(p.domain());
             }
+            addDomains(reportId, r, domains);
             delta.add(r, 1);
             return new StoreOutcome.Stored(reportId);
         }
 
-        /** Inserts the failure details still batched and applies the roll-up changes. */
+        /** Inserts the failure details and domain_report rows still batched and applies the roll-up changes. */
         public void flush() throws SQLException {
             if (pendingFailures > 0) {
                 failure.executeBatch();
                 pendingFailures = 0;
             }
+            if (pendingDomains > 0) {
+                domain.executeBatch();
+                pendingDomains = 0;
+            }
             delta.apply(c);
+        }
+
+        /** The report's rows in domain_report (schema V12): the domain it was sent for and those its policies name. */
+        private void addDomains(long reportId, ReportRow r, java.util.Set<String> domains) throws SQLException {
+            if (domain == null) {
+                domain = c.prepareStatement("INSERT INTO domain_report (domain, utc_day, report_id, authenticated, "
+                        + "foreign_domain) VALUES (?,?,?,?,?)");
+            }
+            for (String d : domains) {
+                Sql.bind(domain, d, r.day(), reportId, r.authenticated(), r.foreignDomain());
+                domain.addBatch();
+                if (++pendingDomains >= FAILURE_BATCH) {
+                    domain.executeBatch();
+                    pendingDomains = 0;
+                }
+            }
         }
 
         private long insertReport(ReportRow r, String key, Instant now) throws SQLException {
@@ -205,7 +235,7 @@ public final class ProcessingWriter {
 
         @Override
         public void close() throws SQLException {
-            for (PreparedStatement ps : new PreparedStatement[]{report, policy, failure}) {
+            for (PreparedStatement ps : new PreparedStatement[]{report, policy, failure, domain}) {
                 if (ps != null) {
                     ps.close();
                 }

@@ -100,6 +100,7 @@ public final class RetentionStore {
                     + "(SELECT report_key FROM report WHERE id = ?)", reportId);
             details += update(c, "DELETE FROM failure_detail WHERE report_id = ?", reportId);
             update(c, "DELETE FROM policy WHERE report_id = ?", reportId);
+            update(c, "DELETE FROM domain_report WHERE report_id = ?", reportId);
             reports += update(c, "DELETE FROM report WHERE id = ?", reportId);
         }
         delta.apply(c);

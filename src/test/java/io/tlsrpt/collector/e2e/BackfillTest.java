@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A store made before schema V6 has daily_failure and daily_domain but none of the V6 roll-ups; the migration
- * V6_1 fills them from those, and V10_1 the reporters' failure groups per day. Emptied and filled again here, they
- * equal the raw rows (RollupCheck), and the reporter filter answers as before.
+ * V6_1 fills them from those, V10_1 the reporters' failure groups per day, and V12 domain_report from the report and
+ * policy rows. Emptied and filled again here, they equal the raw rows (RollupCheck), and the reporter filter answers
+ * as before.
  */
 class BackfillTest {
     @TempDir
@@ -56,9 +57,15 @@ class BackfillTest {
                     }
                     st.executeUpdate("UPDATE rollup_count SET row_count = 0");
                     st.executeUpdate("UPDATE daily_failure SET organization_key = NULL");
+                    st.executeUpdate("DELETE FROM domain_report");
                 }
                 RollupBackfill.fill(c);
                 RollupBackfill.fillReporterDays(c); // V10_1, after V6_1 as in a migration
+                try (Statement st = c.createStatement()) { // V12's fill, as the migration runs it
+                    String v12 = new String(BackfillTest.class.getResourceAsStream("/schema/V12__domain_report.sql")
+                            .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    st.executeUpdate(v12.substring(v12.indexOf("INSERT INTO domain_report")).replace(";", ""));
+                }
                 c.commit();
             }
             assertEquals(groups, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM failure_group"));

@@ -138,6 +138,15 @@ final class RollupCheck {
             assertEquals(reporterDayRaw, groups(c, REPORTER_DAY_ROLLUP, 8),
                     "failure_group_reporter_day against the raw rows");
             compared += reporterDayRaw.size();
+            // domain_report (V12): one row per report and domain it was sent for or names in a policy, with the
+            // report's day and flags; the raw side as the report list selected it before V12
+            Map<String, String> domainReportRaw = groups(c, "SELECT m.domain, r.id, r.utc_day, r.authenticated, "
+                    + "r.foreign_domain FROM (SELECT id AS report_id, report_domain AS domain FROM report WHERE "
+                    + "report_domain IS NOT NULL UNION SELECT report_id, domain FROM policy) m JOIN report r "
+                    + "ON r.id = m.report_id", 5);
+            assertEquals(domainReportRaw, groups(c, "SELECT domain, report_id, utc_day, authenticated, "
+                    + "foreign_domain FROM domain_report", 5), "domain_report against the report and policy rows");
+            compared += domainReportRaw.size();
             for (int mode = 0; mode < 4; mode++) {
                 String where = " WHERE 1 = 1" + ((mode & 1) != 0 ? " AND r.authenticated = TRUE" : "")
                         + ((mode & 2) != 0 ? " AND r.foreign_domain = FALSE" : "");
