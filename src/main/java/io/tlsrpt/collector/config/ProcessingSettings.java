@@ -15,11 +15,14 @@ import io.micronaut.core.bind.annotation.Bindable;
  *                      SMTP rate on 2 cores; two use both cores while SMTP waits on the disk. More than the cores
  *                      rarely helps and takes CPU from the SMTP sessions. Two workers may store reports of the same
  *                      domain and day at once: roll-up rows are locked in key order and a deadlock is retried.
+ * @param queueCapacity messages waiting in memory for a worker; what the queue turns away waits in the database for
+ *                      the sweep, which then starts as soon as the queue is half empty
  */
 @ConfigurationProperties("tlsrpt.processing")
 public record ProcessingSettings(
         @Bindable(defaultValue = "true") boolean enabled,
         @Bindable(defaultValue = "30") int sweepInterval,
         @Bindable(defaultValue = "3") int maxAttempts,
-        @Bindable(defaultValue = "2") int workers) {
+        @Bindable(defaultValue = "2") int workers,
+        @Bindable(defaultValue = "10000") int queueCapacity) {
 }

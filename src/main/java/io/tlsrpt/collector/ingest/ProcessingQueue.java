@@ -21,17 +21,25 @@ import java.util.concurrent.TimeUnit;
  * Runs processing after the 250 in the background, on {@code tlsrpt.processing.workers} threads; a message id is
  * queued at most once at a time, so no message is processed by two workers at once. What the queue cannot take, and
  * what a crash left unprocessed, is found by the sweep: at start-up (after the spool recovery) and then every
- * {@code tlsrpt.processing.sweep-interval} seconds, stored messages in state "received" are processed.
+ * {@code tlsrpt.processing.sweep-interval} seconds, stored messages in state "received" are processed; after the
+ * queue turned messages away, also as soon as it is half empty.
  */
 @Context
 public class ProcessingQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingQueue.class);
-    private static final int QUEUE_CAPACITY = 10_000;
 
     private final MessageProcessor processor;
     private final MessageStore messages;
     private final boolean enabled;
+    private final int capacity;
     private final Set<Long> queued = ConcurrentHashMap.newKeySet();
+    /**
+     * Set when the queue turned a message away: the sweep finds it in the database, and is started early, when the
+     * queue is half empty, instead of at its next interval (a burst bigger than the queue would otherwise leave the
+     * workers idle for up to a sweep interval while the messages it turned away wait).
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean turnedAway = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong turnedAwayCount = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadPoolExecutor worker;
     private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
@@ -47,8 +55,9 @@ public class ProcessingQueue {
         this.messages = messages;
         this.enabled = settings.enabled();
         int workers = Math.max(1, settings.workers());
+        this.capacity = Math.max(1, settings.queueCapacity());
         this.worker = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE_CAPACITY),
+                new ArrayBlockingQueue<>(capacity),
                 r -> daemon(r, "tlsrpt-processing-" + threads.incrementAndGet()));
         if (!enabled) {
             LOG.warn("tlsrpt.processing.enabled is false: messages are stored but not processed");
@@ -70,10 +79,23 @@ public class ProcessingQueue {
                     LOG.error("message {}: processing failed, the sweep will retry", messageId, e);
                 } finally {
                     queued.remove(messageId);
+                    sweepEarlyWhenHalfEmpty();
                 }
             });
         } catch (RejectedExecutionException e) {
             queued.remove(messageId);
+            turnedAwayCount.incrementAndGet();
+            turnedAway.set(true);
+        }
+    }
+
+    private void sweepEarlyWhenHalfEmpty() {
+        if (turnedAway.get() && worker.getQueue().size() <= capacity / 2 && turnedAway.compareAndSet(true, false)) {
+            try {
+                sweeper.execute(this::sweep);
+            } catch (RejectedExecutionException e) {
+                // stopping: the next start's sweep finds the messages
+            }
         }
     }
 
@@ -97,6 +119,11 @@ public class ProcessingQueue {
     /** Threads that process messages. */
     public int workers() {
         return worker.getMaximumPoolSize();
+    }
+
+    /** Messages the full queue turned away since the start (each waited in the database for the sweep). */
+    public long turnedAway() {
+        return turnedAwayCount.get();
     }
 
     /** Messages waiting or being processed now. */

@@ -98,6 +98,9 @@ public class PrometheusMetrics {
 
         out.family("tlsrpt_processing_backlog", "gauge", "Stored messages queued for processing in this process.");
         out.sample("tlsrpt_processing_backlog", queue.backlog());
+        out.family("tlsrpt_processing_queue_full_total", "counter",
+                "Stored messages the full processing queue turned away to the sweep (tlsrpt.processing.queue-capacity).");
+        out.sample("tlsrpt_processing_queue_full_total", queue.turnedAway());
         if (smtp.isPresent()) {
             out.family("tlsrpt_smtp_open_connections", "gauge", "SMTP connections open now.");
             out.sample("tlsrpt_smtp_open_connections", smtp.get().activeConnections());

@@ -128,6 +128,7 @@ class PrometheusEndpointTest {
         assertEquals(1, s.get("tlsrpt_reports_duplicate_total"));
         assertEquals(0, s.get("tlsrpt_messages_pending"));
         assertEquals(0, s.get("tlsrpt_processing_backlog"));
+        assertEquals(0, s.get("tlsrpt_processing_queue_full_total"));
         assertTrue(s.containsKey("tlsrpt_smtp_open_connections"), s.toString());
     }
 
