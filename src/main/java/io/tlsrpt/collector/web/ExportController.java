@@ -141,7 +141,7 @@ public class ExportController {
     private <T> HttpResponse<StreamedFile> download(String what, Period period, MediaType type,
                                                     Function<PageRequest, Page<T>> fetch,
                                                     ExportStream.Format<T> format) {
-        Page<T> first = fetch.apply(new PageRequest(ExportStream.pageSize(maxRows), 0));
+        Page<T> first = fetch.apply(new PageRequest(ExportStream.firstPageSize(maxRows), 0));
         // Only ISO dates and fixed words: nothing a sender wrote reaches the header.
         String name = "tlsrpt-" + what + "-" + period.from() + "-to-" + period.to()
                 + (type == CSV ? ".csv" : ".json");

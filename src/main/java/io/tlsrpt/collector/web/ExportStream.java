@@ -32,6 +32,8 @@ final class ExportStream<T> extends InputStream {
     private final long maxRows;
     private final int pageSize;
     private Page<T> page;
+    /** The rows asked for with the current page: fewer back means it was the last. */
+    private int requested;
     private State state = State.HEADER;
     private long exported;
     private int offset;
@@ -41,7 +43,7 @@ final class ExportStream<T> extends InputStream {
 
     /**
      * @param first the first page, already read (so that a bad parameter or an unavailable database answers an
-     *              error before the download starts), asked for with {@link #pageSize(long)} rows
+     *              error before the download starts), asked for with {@link #firstPageSize(long)} rows
      */
     ExportStream(Page<T> first, Function<PageRequest, Page<T>> fetch, Format<T> format, long maxRows) {
         this.page = first;
@@ -49,11 +51,21 @@ final class ExportStream<T> extends InputStream {
         this.format = format;
         this.maxRows = maxRows;
         this.pageSize = pageSize(maxRows);
+        this.requested = firstPageSize(maxRows);
         this.total = first.total();
     }
 
     static int pageSize(long maxRows) {
         return (int) Math.max(1, Math.min(PageRequest.MAX_LIMIT, maxRows));
+    }
+
+    /**
+     * The first page is a page as the dashboard shows it ({@link PageRequest#DEFAULT_LIMIT}), not a download page:
+     * it is read before the answer starts, and the failure list reads who reported each group per row (1,000 rows
+     * took 330 ms on PostgreSQL at 1,000,000 reports, 100 take about the page's time).
+     */
+    static int firstPageSize(long maxRows) {
+        return Math.min(pageSize(maxRows), PageRequest.DEFAULT_LIMIT);
     }
 
     @Override
@@ -107,7 +119,8 @@ final class ExportStream<T> extends InputStream {
 
     private void nextRows() {
         if (page == null) {
-            page = fetch.apply(new PageRequest(pageSize, offset));
+            requested = pageSize;
+            page = fetch.apply(new PageRequest(requested, offset));
             total = page.total();
         }
         List<T> items = page.items();
@@ -120,7 +133,7 @@ final class ExportStream<T> extends InputStream {
         exported += items.size();
         offset += fetched;
         page = null;
-        if (fetched < pageSize || exported >= maxRows) {
+        if (fetched < requested || exported >= maxRows) {
             state = State.TRAILER;
         }
     }

@@ -180,6 +180,8 @@ class ExportTest {
         for (List<String> row : rows) {
             assertEquals(11, row.size(), row.toString());
         }
+        // every group once across the pages (a first page of 100, read before the answer starts, then 1,000 a page)
+        assertEquals(total, rows.stream().skip(1).map(r -> r.subList(0, 4)).distinct().count());
 
         List<String> evil = rows.stream().filter(r -> r.get(0).equals("evil.example")).findFirst().orElseThrow();
         assertEquals("'+cmd|' /C calc'!A0", evil.get(2));
