@@ -60,4 +60,19 @@ class BenchHelpersTest {
         assertEquals(1, new ReportFinder(MailLimits.defaults()).find(first).parts().size());
         assertTrue(first.length > 4_500 && first.length < 6_000, "size " + first.length);
     }
+
+    @Test
+    void realisticMessagesAreReportMailsOfTheSeedersKindFilledToTheHeavyOnesSize() {
+        MailTemplates t = MailTemplates.build("test-run", ReportMails.Profile.REALISTIC);
+        assertEquals(MailTemplates.REALISTIC_TEMPLATES, t.size());
+        for (long i : new long[]{0, 1, MailTemplates.REALISTIC_TEMPLATES}) {
+            byte[] m = t.message(i);
+            MailTemplates.check(m, MailTemplates.id("test-run", i));
+            assertTrue(m.length > 5_000 && m.length < 5_600, "size " + m.length);
+            assertTrue(new String(m, StandardCharsets.ISO_8859_1).contains("\r\nReceived: "), "trace headers");
+        }
+        byte[] direct = new ReportMails("direct", ReportMails.Profile.REALISTIC).message(3);
+        assertTrue(direct.length > 5_000 && direct.length < 5_600, "size " + direct.length);
+        assertEquals(1, new ReportFinder(MailLimits.defaults()).find(direct).parts().size());
+    }
 }

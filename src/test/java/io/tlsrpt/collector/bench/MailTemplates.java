@@ -26,6 +26,7 @@ import java.util.zip.Deflater;
  */
 final class MailTemplates {
     static final int TEMPLATES = 64;
+    static final int REALISTIC_TEMPLATES = 4096;
 
     private record Template(String head, String tail, byte[] json, int idOffset) {
     }
@@ -45,25 +46,41 @@ final class MailTemplates {
         this.placeholder = placeholder;
     }
 
-    /** Builds the templates (about a second); {@link #copy} shares them with another thread. */
+    /** Builds the heavy profile's templates (about a second); {@link #copy} shares them with another thread. */
     static MailTemplates build(String prefix) {
+        return build(prefix, ReportMails.Profile.HEAVY);
+    }
+
+    /**
+     * Builds the templates of a profile: {@value #TEMPLATES} of the heavy one, {@value #REALISTIC_TEMPLATES} of the
+     * realistic one (its reports are spread over 10,000 domains; 64 would make every roll-up row a hot one).
+     */
+    static MailTemplates build(String prefix, ReportMails.Profile profile) {
         String placeholder = "Z".repeat(id(prefix, 0).length());
         Session session = Session.getInstance(new Properties());
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-        Template[] t = new Template[TEMPLATES];
+        boolean realistic = profile == ReportMails.Profile.REALISTIC;
+        Template[] t = new Template[realistic ? REALISTIC_TEMPLATES : TEMPLATES];
         Base64.Encoder mime = Base64.getMimeEncoder();
-        for (int i = 0; i < TEMPLATES; i++) {
-            Random rnd = new Random(8460L * 7919L + i);
-            String[] reporter = BenchSupport.REPORTERS[i % BenchSupport.REPORTERS.length];
-            String domain = "domain-" + (i % 50) + ".example";
-            LocalDate day = yesterday.minusDays(i % 30);
-            byte[] json = BenchSupport.report(rnd, reporter[0], reporter[1], placeholder, domain, day,
-                    ReportMails.DETAILS, ReportMails.NOISE);
+        for (int i = 0; i < t.length; i++) {
+            byte[] json;
             String eml;
             String encoded;
             try {
-                eml = new String(ReportMails.eml(session, json, domain, reporter[1], placeholder, day),
-                        StandardCharsets.ISO_8859_1);
+                if (realistic) {
+                    Seeder.Model.Drawn drawn = ReportMails.MODEL.drawn(i, yesterday, placeholder);
+                    json = drawn.json();
+                    eml = new String(ReportMails.realistic(session, drawn, yesterday, i), StandardCharsets.ISO_8859_1);
+                } else {
+                    Random rnd = new Random(8460L * 7919L + i);
+                    String[] reporter = BenchSupport.REPORTERS[i % BenchSupport.REPORTERS.length];
+                    String domain = "domain-" + (i % 50) + ".example";
+                    LocalDate day = yesterday.minusDays(i % 30);
+                    json = BenchSupport.report(rnd, reporter[0], reporter[1], placeholder, domain, day,
+                            ReportMails.DETAILS, ReportMails.NOISE);
+                    eml = new String(ReportMails.eml(session, json, domain, reporter[1], placeholder, day),
+                            StandardCharsets.ISO_8859_1);
+                }
                 encoded = mime.encodeToString(ReportMail.gzip(json));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -82,6 +99,10 @@ final class MailTemplates {
         return new MailTemplates(t, prefix, placeholder);
     }
 
+    int size() {
+        return templates.length;
+    }
+
     MailTemplates copy() {
         return new MailTemplates(templates, prefix, placeholder);
     }
@@ -91,7 +112,7 @@ final class MailTemplates {
     }
 
     byte[] message(long i) {
-        Template t = templates[(int) (i % TEMPLATES)];
+        Template t = templates[(int) (i % templates.length)];
         String id = id(prefix, i);
         if (id.length() != idLength) {
             throw new IllegalArgumentException("message number too large: " + i);

@@ -43,7 +43,7 @@ final class ReportMails {
 
     /** E-mail size the realistic profile fills up to with trace headers: the heavy profile's average. */
     static final int REALISTIC_SIZE = 5300;
-    private static final Seeder.Model MODEL = new Seeder.Model(1);
+    static final Seeder.Model MODEL = new Seeder.Model(1);
 
     private final Session session = Session.getInstance(new Properties());
     private final String prefix;
@@ -78,7 +78,11 @@ final class ReportMails {
     }
 
     private byte[] realistic(long i) {
-        Seeder.Model.Drawn r = MODEL.drawn(i, yesterday, prefix);
+        return realistic(session, MODEL.drawn(i, yesterday, prefix + "-" + i), yesterday, i);
+    }
+
+    /** The realistic profile's e-mail of a drawn report: built, then filled with trace headers seeded with i. */
+    static byte[] realistic(Session session, Seeder.Model.Drawn r, LocalDate yesterday, long i) {
         try {
             MimeMessage msg = build(session, r.json(), r.domain(), r.submitter(), r.reportId(), yesterday);
             Random rnd = new Random(i);

@@ -443,14 +443,13 @@ public final class Seeder {
         }
 
         /**
-         * Report {@code n} of a run for {@code day}, drawn like the seeder's (domain, reporter, policies, failure
-         * details) from a random seeded with {@code n}; its id starts with {@code prefix}.
+         * Report {@code n} for {@code day}, drawn like the seeder's (domain, reporter, policies, failure details)
+         * from a random seeded with {@code n}, with the report-id given.
          */
-        Drawn drawn(long n, LocalDate day, String prefix) {
+        Drawn drawn(long n, LocalDate day, String reportId) {
             Random r = new Random(8460L * 1_000_003L + n);
             DomainProfile d = profile(pick(domainCdf, r.nextDouble()));
             Object[] reporter = REPORTERS[pick(reporterCdf, r.nextDouble())];
-            String reportId = prefix + "-" + n + "_" + d.name;
             return new Drawn(d.name, (String) reporter[1], reportId,
                     json(r, d, reporter, day, reportId).getBytes(StandardCharsets.UTF_8));
         }

@@ -25,6 +25,7 @@ import java.util.function.ToDoubleFunction;
  * or the data directory holds more than {@code --max-data-gb} (default 20).
  *
  * <p>Arguments: {@code --duration S} (default 60), {@code --sessions M}, {@code --rate R} (0: full speed),
+ * {@code --profile heavy|realistic} (the e-mails, {@link ReportMails.Profile}; heavy by default),
  * {@code --interval S}, {@code --drain S}, and the collector options of {@link BenchCollector#start}
  * ({@code --collector fork} for a separate JVM). Prints figures; asserts nothing about time.
  */
@@ -49,21 +50,22 @@ public final class SoakBenchmark {
         long maxData = (long) (args.decimal("max-data-gb", 20) * 1024 * 1024 * 1024);
         int cores = Runtime.getRuntime().availableProcessors();
         String run = Long.toString(System.currentTimeMillis(), 36);
+        ReportMails.Profile profile = ReportMails.Profile.valueOf(args.string("profile", "heavy")
+                .toUpperCase(Locale.ROOT));
         System.out.printf(Locale.ROOT, "SoakBenchmark: %d s, %d concurrent SMTP sessions, one connection per message, "
-                        + "%s; samples every %d s; %d cores; java %s%n", duration, m,
-                rate > 0 ? String.format(Locale.ROOT, "at %.0f messages/s", rate) : "at full speed", interval, cores,
-                System.getProperty("java.version"));
-        MailTemplates templates = MailTemplates.build("soak-" + run);
+                        + "%s; profile %s; samples every %d s; %d cores; java %s%n", duration, m,
+                rate > 0 ? String.format(Locale.ROOT, "at %.0f messages/s", rate) : "at full speed",
+                profile.name().toLowerCase(Locale.ROOT), interval, cores, System.getProperty("java.version"));
+        MailTemplates templates = MailTemplates.build("soak-" + run, profile);
         MailTemplates.check(templates.message(0), MailTemplates.id("soak-" + run, 0));
-        System.out.printf(Locale.ROOT, "messages: %d templates built with ReportMail.build, %d bytes each on "
-                + "average, made one at a time with their own report-id%n", MailTemplates.TEMPLATES,
-                templates.message(1).length);
+        System.out.printf(Locale.ROOT, "messages: %d templates built with ReportMail.build, %d bytes (message 1), "
+                + "made one at a time with their own report-id%n", templates.size(), templates.message(1).length);
 
         try (BenchCollector c = BenchCollector.start(args)) {
             System.out.println(c.describe());
             int port = c.smtpPort();
             int warm = 200;
-            MailTemplates warmMails = MailTemplates.build("soak-warmup-" + run);
+            MailTemplates warmMails = MailTemplates.build("soak-warmup-" + run, profile);
             for (int i = 0; i < warm; i++) {
                 SmtpClient.send(port, warmMails.message(i), ReportMails.RUA);
             }
