@@ -16,6 +16,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs processing after the 250 in the background, on {@code tlsrpt.processing.workers} threads; a message id is
@@ -38,10 +41,10 @@ public class ProcessingQueue {
      * queue is half empty, instead of at its next interval (a burst bigger than the queue would otherwise leave the
      * workers idle for up to a sweep interval while the messages it turned away wait).
      */
-    private final java.util.concurrent.atomic.AtomicBoolean turnedAway = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicLong turnedAwayCount = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicBoolean turnedAway = new AtomicBoolean();
+    private final AtomicLong turnedAwayCount = new AtomicLong();
     private final ThreadPoolExecutor worker;
-    private final java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger threads = new AtomicInteger();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "tlsrpt-sweep"));
 

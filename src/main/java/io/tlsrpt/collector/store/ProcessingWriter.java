@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The writes of processing one raw message, all on the caller's connection so that they share one transaction:
@@ -137,7 +139,7 @@ public final class ProcessingWriter {
                 recordDuplicate(c, key, r, now);
                 return new StoreOutcome.Duplicate(existingReport(c, key));
             }
-            java.util.Set<String> domains = new java.util.LinkedHashSet<>();
+            Set<String> domains = new LinkedHashSet<>();
             if (r.reportDomain() != null) {
                 domains.add(r.reportDomain());
             }
@@ -167,7 +169,7 @@ public final class ProcessingWriter {
         }
 
         /** The report's rows in domain_report (schema V12): the domain it was sent for and those its policies name. */
-        private void addDomains(long reportId, ReportRow r, java.util.Set<String> domains) throws SQLException {
+        private void addDomains(long reportId, ReportRow r, Set<String> domains) throws SQLException {
             if (domain == null) {
                 domain = c.prepareStatement("INSERT INTO domain_report (domain, utc_day, report_id, authenticated, "
                         + "foreign_domain) VALUES (?,?,?,?,?)");
