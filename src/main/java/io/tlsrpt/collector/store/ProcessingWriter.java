@@ -38,7 +38,7 @@ public final class ProcessingWriter {
         // retention purge) take turns on the message row, so that the later one sees, and subtracts, exactly what
         // the earlier one committed (without the lock both would subtract the same roll-up contributions).
         Batch batch = new Batch(c);
-        if (!lockProcessed(c, messageId) || !storedAnything(c, messageId)) {
+        if (!lockMessage(c, messageId) || !storedAnything(c, messageId)) {
             // The first run (almost every message): nothing to clear. Reports, duplicates and quarantine entries
             // are only written by the transaction that sets processed_at (finish), so a message without it has none.
             return batch;
@@ -68,24 +68,14 @@ public final class ProcessingWriter {
     }
 
     /**
-     * Locks the message row until the end of the transaction, as {@link #lockMessage}; answers whether a run was
-     * finished before (processed_at is set).
+     * Locks the message row until the end of the transaction; answers whether a run was finished before
+     * (processed_at is set; false when there is no such message).
      */
-    private static boolean lockProcessed(Connection c, long messageId) throws SQLException {
+    static boolean lockMessage(Connection c, long messageId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT processed_at FROM message WHERE id = ? FOR UPDATE")) {
             Sql.bind(ps, messageId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getTimestamp(1) != null;
-            }
-        }
-    }
-
-    /** Locks the message row until the end of the transaction; false when there is no such message. */
-    static boolean lockMessage(Connection c, long messageId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM message WHERE id = ? FOR UPDATE")) {
-            Sql.bind(ps, messageId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
             }
         }
     }
@@ -102,7 +92,7 @@ public final class ProcessingWriter {
 
     /** See {@link #batch}. Not thread-safe: one per connection and transaction. */
     public static final class Batch implements AutoCloseable {
-        private static final int FAILURE_BATCH = 1000;
+        private static final int ROW_BATCH = 1000;
         private final Connection c;
         private final Rollups.Delta delta = new Rollups.Delta();
         private PreparedStatement report;
@@ -177,7 +167,7 @@ public final class ProcessingWriter {
             for (String d : domains) {
                 Sql.bind(domain, d, r.day(), reportId, r.authenticated(), r.foreignDomain());
                 domain.addBatch();
-                if (++pendingDomains >= FAILURE_BATCH) {
+                if (++pendingDomains >= ROW_BATCH) {
                     domain.executeBatch();
                     pendingDomains = 0;
                 }
@@ -229,7 +219,7 @@ public final class ProcessingWriter {
                     f.receivingMxHostname(), f.receivingMxNorm(), f.receivingMxHelo(), f.receivingIp(),
                     f.failedSessionCount(), f.additionalInformation(), f.failureReasonCode());
             failure.addBatch();
-            if (++pendingFailures >= FAILURE_BATCH) {
+            if (++pendingFailures >= ROW_BATCH) {
                 failure.executeBatch();
                 pendingFailures = 0;
             }
