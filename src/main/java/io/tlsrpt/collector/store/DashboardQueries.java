@@ -40,11 +40,25 @@ public final class DashboardQueries {
 
     /**
      * The policy domains, the most failed sessions first. A period that covers every stored day reads a page of
-     * domain_total's index (sums over everything per view mode); any other period sums daily_domain over the period.
+     * domain_total's index (sums over everything per view mode); the default period (the last 30 days) the settled
+     * days' sums and the day rows after them (SettledWindowQueries); any other period sums daily_domain over it.
      */
     public Page<DomainSummary> domains(Period period, Visibility visibility, PageRequest page) {
-        return db.read(c -> Coverage.coversEverything(c, period) ? domainsFromTotals(c, visibility, page)
-                : domainsFromDays(c, period, visibility, page));
+        return db.read(c -> {
+            if (Coverage.coversEverything(c, period)) {
+                return domainsFromTotals(c, visibility, page);
+            }
+            Optional<SettledWindowQueries.Ranking<String>> settled = SettledWindowQueries.domains(c, period,
+                    visibility, page);
+            if (settled.isPresent()) {
+                List<DomainSummary> sums = settled.get().page().stream().map(e -> new DomainSummary(e.getKey(),
+                        e.getValue().second(), 0, e.getValue().third(), e.getValue().rank(),
+                        e.getValue().lastDay())).toList();
+                return new Page<>(withReporters(c, sums, period, visibility), settled.get().total(), page.limit(),
+                        page.offset());
+            }
+            return domainsFromDays(c, period, visibility, page);
+        });
     }
 
     static Page<DomainSummary> domainsFromDays(Connection c, Period period, Visibility visibility,
@@ -72,6 +86,15 @@ public final class DashboardQueries {
                     period.from(), period.to());
             return new Page<>(sums, total, page.limit(), page.offset());
         }
+        return new Page<>(withReporters(c, sums, period, visibility), total, page.limit(), page.offset());
+    }
+
+    /** The page's domains with the number of their reporters in the period (counted for these domains only). */
+    private static List<DomainSummary> withReporters(Connection c, List<DomainSummary> sums, Period period,
+                                                     Visibility visibility) throws SQLException {
+        if (sums.isEmpty()) {
+            return sums;
+        }
         Map<String, Long> reporters = new java.util.HashMap<>();
         List<Object> args = new ArrayList<>();
         sums.forEach(d -> args.add(d.domain()));
@@ -92,7 +115,7 @@ public final class DashboardQueries {
             items.add(new DomainSummary(d.domain(), d.reports(), reporters.getOrDefault(d.domain(), 0L),
                     d.successful(), d.failed(), d.lastDay()));
         }
-        return new Page<>(items, total, page.limit(), page.offset());
+        return items;
     }
 
     static Page<DomainSummary> domainsFromTotals(Connection c, Visibility visibility, PageRequest page)

@@ -108,6 +108,14 @@ public final class Database {
     }
 
     private <T> T once(SqlWork<T> work) throws SQLException {
+        try {
+            return onceOnConnection(work);
+        } finally {
+            SettledWindow.Lock.releaseHeld(); // after the commit or rollback: see SettledWindow
+        }
+    }
+
+    private <T> T onceOnConnection(SqlWork<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -13,29 +13,44 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The failure list: groups of (policy domain, policy type, result type, receiving MX), the most failed sessions
- * first. Three ways to one answer, chosen by the filter, so that no page sums more rows than it must:
+ * first. Four ways to one answer, chosen by the filter, so that no page sums more rows than it must:
  * <ul>
  *   <li>a period that covers every stored day, without domain or reporter: a page of the index of
  *   failure_group_total (the sums over everything, per view mode), however many reports are stored;</li>
+ *   <li>the default period (the last 30 days) without any filter: the settled days' sums, ranked, and the day rows of
+ *   yesterday and today (SettledWindowQueries);</li>
  *   <li>otherwise, without reporter: failure_group_day summed over the period (for one domain, only its groups);</li>
  *   <li>with a reporter: failure_group_reporter_day, the same sums per reporter, read from the reporter's key range
  *   of the period.</li>
  * </ul>
- * The three give the same groups in the same order (sessions descending, then the group's id).
+ * The four give the same groups in the same order (sessions descending, then the group's id).
  */
 final class FailureGroupQueries {
     private FailureGroupQueries() {
     }
 
     static Page<FailureGroup> failures(Connection c, FailureFilter filter, PageRequest page) throws SQLException {
-        if (filter.organization() == null && filter.domain() == null
-                && Coverage.coversEverything(c, filter.period())) {
-            return fromTotals(c, filter, page);
+        if (filter.organization() == null && filter.domain() == null) {
+            if (Coverage.coversEverything(c, filter.period())) {
+                return fromTotals(c, filter, page);
+            }
+            if (filter.resultType() == null) {
+                Optional<SettledWindowQueries.Ranking<Long>> settled = SettledWindowQueries.failureGroups(c,
+                        filter.period(), filter.visibility(), page);
+                if (settled.isPresent()) {
+                    List<Ranked> ranked = settled.get().page().stream().map(e -> new Ranked(e.getKey(),
+                            e.getValue().rank(), e.getValue().second(), e.getValue().firstDay(),
+                            e.getValue().lastDay())).toList();
+                    return new Page<>(describe(c, ranked, filter), settled.get().total(), page.limit(),
+                            page.offset());
+                }
+            }
         }
         return fromDays(c, filter, page);
     }

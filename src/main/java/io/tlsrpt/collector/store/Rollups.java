@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -171,6 +172,8 @@ final class Rollups {
 
         /** Changes the roll-up rows and forgets the changes. */
         void apply(Connection c) throws SQLException {
+            // first: the lock that keeps a rebuild of the settled sums out until this transaction ends
+            Optional<SettledWindow.Bounds> settled = SettledWindow.boundsForWriting(c);
             List<Keyed<DomainKey>> ds = keyed(domains, k -> Sql.hash(k.day.toString(), k.domain, k.org,
                     String.valueOf(k.authenticated), String.valueOf(k.foreign)));
             DAILY_DOMAIN.apply(c, ds, BY_KEY, e -> null);
@@ -178,8 +181,8 @@ final class Rollups {
                     k.resultType, k.mx, k.receivingIp, k.sendingIp, k.org, String.valueOf(k.authenticated),
                     String.valueOf(k.foreign)));
             DAILY_FAILURE.apply(c, fs, BY_KEY, e -> null);
-            applyTotals(c);
-            applyFailureGroups(c);
+            applyTotals(c, settled);
+            applyFailureGroups(c, settled);
             // last: every transaction changes the row of the day its reports are for, so it is held briefly
             DAILY_REPORT.apply(c, keyed(reportDays, k -> null), Comparator.comparing((Keyed<ReportDay> e) -> e.k.day)
                     .thenComparing(e -> e.k.authenticated).thenComparing(e -> e.k.foreign), e -> null);
@@ -189,8 +192,9 @@ final class Rollups {
         }
 
         /** domain_total and domain_reporter_total: the domain changes summed per view mode. */
-        private void applyTotals(Connection c) throws SQLException {
+        private void applyTotals(Connection c, Optional<SettledWindow.Bounds> settled) throws SQLException {
             Map<ModeDomain, Sum> totals = new HashMap<>();
+            Map<ModeDomain, Sum> settledSums = new HashMap<>();
             Map<ModeReporter, Sum> reporters = new HashMap<>();
             domains.forEach((k, s) -> {
                 for (int mode : Visibility.modesOf(k.authenticated, k.foreign)) {
@@ -201,6 +205,13 @@ final class Rollups {
                     t.days(k.day, s);
                     reporters.computeIfAbsent(new ModeReporter(mode, k.domain, k.org), x -> new Sum()).reports
                             += s.reports;
+                    if (settled.isPresent() && settled.get().contains(k.day)) {
+                        Sum w = settledSums.computeIfAbsent(new ModeDomain(mode, k.domain), x -> new Sum());
+                        w.reports += s.reports;
+                        w.successful += s.successful;
+                        w.failed += s.failed;
+                        w.days(k.day, s);
+                    }
                 }
             });
             List<Keyed<ModeDomain>> changedTotals = changed(totals);
@@ -232,10 +243,26 @@ final class Rollups {
                             e.getValue(), k.mode, k.domain);
                 }
             }
+            if (settledSums.isEmpty()) {
+                return;
+            }
+            SettledWindow.Bounds b = settled.get();
+            List<Keyed<ModeDomain>> changedSettled = changed(settledSums);
+            DOMAIN_SETTLED.apply(c, changedSettled, Comparator.comparingInt((Keyed<ModeDomain> e) -> e.k().mode)
+                    .thenComparing(e -> e.k().domain), e -> e.k().mode);
+            for (Keyed<ModeDomain> e : changedSettled) {
+                if (e.sum().removed) { // the last day may be gone: read it again from the settled days
+                    ProcessingWriter.exec(c, "UPDATE domain_settled SET last_day = COALESCE((SELECT MAX(d.utc_day) "
+                                    + "FROM daily_domain d WHERE d.domain = ? AND d.utc_day BETWEEN ? AND ?"
+                                    + MODE_CONDITION + "), last_day) WHERE view_mode = ? AND domain = ?",
+                            e.k().domain, b.firstDay(), b.lastDay(), authenticatedOnly(e.k().mode),
+                            ownOnly(e.k().mode), e.k().mode, e.k().domain);
+                }
+            }
         }
 
         /** failure_group, failure_group_day and failure_group_total: the failure changes summed per group. */
-        private void applyFailureGroups(Connection c) throws SQLException {
+        private void applyFailureGroups(Connection c, Optional<SettledWindow.Bounds> settled) throws SQLException {
             if (failures.isEmpty()) {
                 return;
             }
@@ -246,6 +273,7 @@ final class Rollups {
             Map<ReporterGroupDay, Sum> reporterDays = new HashMap<>();
             Map<String, String> reporterKeys = new HashMap<>();
             Map<ModeGroup, Sum> totals = new HashMap<>();
+            Map<ModeGroup, Sum> settledSums = new HashMap<>();
             failures.forEach((k, s) -> {
                 long id = ids.get(group(k));
                 Sum d = days.computeIfAbsent(new GroupDay(id, k.day, k.authenticated, k.foreign), x -> new Sum());
@@ -260,6 +288,13 @@ final class Rollups {
                     t.sessions += s.sessions;
                     t.details += s.details;
                     t.days(k.day, s);
+                    if (settled.isPresent() && settled.get().contains(k.day)) {
+                        Sum w = settledSums.computeIfAbsent(new ModeGroup(mode, id, k.domain, k.resultType),
+                                x -> new Sum());
+                        w.sessions += s.sessions;
+                        w.details += s.details;
+                        w.days(k.day, s);
+                    }
                 }
             });
             GROUP_DAY.apply(c, changed(days), Comparator.comparingLong((Keyed<GroupDay> e) -> e.k().groupId)
@@ -283,11 +318,33 @@ final class Rollups {
                             authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().groupId);
                 }
             }
+            if (settledSums.isEmpty()) {
+                return;
+            }
+            SettledWindow.Bounds b = settled.get();
+            List<Keyed<ModeGroup>> changedSettled = changed(settledSums);
+            GROUP_SETTLED.apply(c, changedSettled, Comparator.comparingInt((Keyed<ModeGroup> e) -> e.k().mode)
+                    .thenComparingLong(e -> e.k().groupId), e -> e.k().mode);
+            for (Keyed<ModeGroup> e : changedSettled) {
+                if (e.sum().removed) { // the first or last day may be gone: read them again from the settled days
+                    String settledDays = " FROM failure_group_day d WHERE d.group_id = ? AND d.utc_day BETWEEN ? "
+                            + "AND ?" + MODE_CONDITION;
+                    Object[] dayArgs = {e.k().groupId, b.firstDay(), b.lastDay(), authenticatedOnly(e.k().mode),
+                            ownOnly(e.k().mode)};
+                    List<Object> args = new ArrayList<>(List.of(dayArgs));
+                    args.addAll(List.of(dayArgs));
+                    args.add(e.k().mode);
+                    args.add(e.k().groupId);
+                    ProcessingWriter.exec(c, "UPDATE failure_group_settled SET first_day = COALESCE((SELECT "
+                            + "MIN(d.utc_day)" + settledDays + "), first_day), last_day = COALESCE((SELECT "
+                            + "MAX(d.utc_day)" + settledDays + "), last_day) WHERE view_mode = ? AND group_id = ?", args.toArray());
+                }
+            }
         }
     }
 
     /** The rows of a day table that count in a view mode (two parameters: authenticated only, own domains only). */
-    private static final String MODE_CONDITION = " AND (? = FALSE OR d.authenticated = TRUE) "
+    static final String MODE_CONDITION = " AND (? = FALSE OR d.authenticated = TRUE) "
             + "AND (? = FALSE OR d.foreign_domain = FALSE)";
 
     private static boolean authenticatedOnly(int mode) {
@@ -439,6 +496,33 @@ final class Rollups {
                     e.sum.first, e.sum.last},
             e -> e.sum.details < 0,
             "DELETE FROM failure_group_total WHERE view_mode = ? AND group_id = ? AND details <= 0",
+            e -> new Object[]{e.k.mode, e.k.groupId});
+
+    private static final RollupRows<Keyed<ModeDomain>> DOMAIN_SETTLED = new RollupRows<>(
+            "UPDATE domain_settled SET reports = reports + ?, successful = successful + ?, failed = failed + ?, "
+                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)) "
+                    + "WHERE view_mode = ? AND domain = ?",
+            e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.sum.last, e.k.mode, e.k.domain},
+            e -> e.sum.reports > 0,
+            "INSERT INTO domain_settled (view_mode, domain, reports, successful, failed, last_day) "
+                    + "VALUES (?,?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.k.domain, e.sum.reports, e.sum.successful, e.sum.failed, e.sum.last},
+            e -> e.sum.reports < 0,
+            "DELETE FROM domain_settled WHERE view_mode = ? AND domain = ? AND reports <= 0",
+            e -> new Object[]{e.k.mode, e.k.domain});
+
+    private static final RollupRows<Keyed<ModeGroup>> GROUP_SETTLED = new RollupRows<>(
+            "UPDATE failure_group_settled SET sessions = sessions + ?, details = details + ?, "
+                    + "first_day = LEAST(first_day, COALESCE(CAST(? AS DATE), first_day)), "
+                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)) "
+                    + "WHERE view_mode = ? AND group_id = ?",
+            e -> new Object[]{e.sum.sessions, e.sum.details, e.sum.first, e.sum.last, e.k.mode, e.k.groupId},
+            e -> e.sum.details > 0,
+            "INSERT INTO failure_group_settled (view_mode, group_id, sessions, details, first_day, last_day) "
+                    + "VALUES (?,?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.k.groupId, e.sum.sessions, e.sum.details, e.sum.first, e.sum.last},
+            e -> e.sum.details < 0,
+            "DELETE FROM failure_group_settled WHERE view_mode = ? AND group_id = ? AND details <= 0",
             e -> new Object[]{e.k.mode, e.k.groupId});
 
     private record Keyed<K>(String key, K k, Sum sum) {

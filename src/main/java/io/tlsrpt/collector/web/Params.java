@@ -11,7 +11,6 @@ import java.util.Locale;
 
 /** The query parameters every page and API call shares: period ({@code from}, {@code to}) and paging. */
 final class Params {
-    static final int DEFAULT_DAYS = 30;
     /** A period longer than this is refused: a chart or a roll-up scan over it would be unbounded. */
     static final long MAX_DAYS = 20 * 366;
 
@@ -21,7 +20,7 @@ final class Params {
     /** ISO dates, both inclusive; default the last 30 days up to today (UTC). */
     static Period period(String from, String to) {
         LocalDate end = blank(to) ? LocalDate.now(ZoneOffset.UTC) : date("to", to);
-        LocalDate start = blank(from) ? end.minusDays(DEFAULT_DAYS - 1) : date("from", from);
+        LocalDate start = blank(from) ? Period.lastDays(end, Period.DEFAULT_DAYS).from() : date("from", from);
         if (end.isBefore(start)) {
             throw new BadRequestException("'to' (" + end + ") is before 'from' (" + start + ")");
         }

@@ -205,6 +205,12 @@ public final class Seeder {
      */
     public static Result seed(ApplicationContext ctx, int reports, int threads, int batch, long seed)
             throws Exception {
+        return seed(ctx, reports, threads, batch, seed, DAYS);
+    }
+
+    /** The same, with the reports' days drawn from the {@code days} days up to yesterday (not {@link #DAYS}). */
+    public static Result seed(ApplicationContext ctx, int reports, int threads, int batch, long seed, int days)
+            throws Exception {
         Database db = ctx.getBean(Database.class);
         ProcessingWriter writer = ctx.getBean(ProcessingWriter.class);
         Trust trust = ctx.getBean(Trust.class);
@@ -212,7 +218,7 @@ public final class Seeder {
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         Model model = new Model(seed);
         FoundReports found = ctx.getBean(ReportFinder.class).find(model.report(first, yesterday, seed,
-                new ReportParser()).eml);
+                new ReportParser(), days).eml);
         if (found.parts().size() != 1 || found.parts().get(0).index() != REPORT_PART) {
             throw new IllegalStateException("the real ReportFinder does not find the report as part " + REPORT_PART
                     + " of the synthetic e-mail: " + found.parts() + " " + found.problems());
@@ -236,7 +242,7 @@ public final class Seeder {
                     long t0 = System.nanoTime();
                     List<Synthetic> items = new ArrayList<>((int) (to - from));
                     for (long i = from; i < to; i++) {
-                        items.add(model.report(first + i, yesterday, seed, parser));
+                        items.add(model.report(first + i, yesterday, seed, parser, days));
                     }
                     long t1 = System.nanoTime();
                     db.inTransaction(c -> store(c, writer, trust, items));
@@ -403,14 +409,14 @@ public final class Seeder {
             return new DomainProfile(name, index, mx, ip, problems, 1 + (int) (1_000_000 / Math.pow(index + 10, 0.9)));
         }
 
-        Synthetic report(long n, LocalDate yesterday, long seed, ReportParser parser) {
+        Synthetic report(long n, LocalDate yesterday, long seed, ReportParser parser, int days) {
             Random r = new Random(seed * 1_000_003L + n);
             DomainProfile d = profile(pick(domainCdf, r.nextDouble()));
             Object[] reporter = REPORTERS[pick(reporterCdf, r.nextDouble())];
             String submitter = (String) reporter[1];
             int reporterIndex = Arrays.asList(REPORTERS).indexOf(reporter);
             int pool = (Integer) reporter[3];
-            LocalDate day = yesterday.minusDays(r.nextInt(DAYS));
+            LocalDate day = yesterday.minusDays(r.nextInt(days));
             String reportId = day + "T00:00:00Z_" + d.name + "_" + n + "@" + submitter;
             String json = json(r, d, reporter, day, reportId);
             byte[] jsonBytes = json.getBytes(StandardCharsets.UTF_8);

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The daily roll-ups against the same figures computed with SQL from the raw rows (report, policy, failure_detail),
  * group by group: every roll-up row must equal its raw group, and there must be no roll-up row without one.
  */
-final class RollupCheck {
+public final class RollupCheck {
     private RollupCheck() {
     }
 
@@ -113,7 +113,7 @@ final class RollupCheck {
     }
 
     /** Asserts that every roll-up group equals its raw group; answers the number of groups compared. */
-    static int assertRollupsEqualRawRows(DataSource ds) throws SQLException {
+    public static int assertRollupsEqualRawRows(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection()) {
             Map<String, String> domainRollup = groups(c, DOMAIN_ROLLUP, 5);
             Map<String, String> domainRaw = groups(c, DOMAIN_RAW, 5);
@@ -147,9 +147,27 @@ final class RollupCheck {
             assertEquals(domainReportRaw, groups(c, "SELECT domain, report_id, utc_day, authenticated, "
                     + "foreign_domain FROM domain_report", 5), "domain_report against the report and policy rows");
             compared += domainReportRaw.size();
+            String[] settled = settledDays(c);
             for (int mode = 0; mode < 4; mode++) {
                 String where = " WHERE 1 = 1" + ((mode & 1) != 0 ? " AND r.authenticated = TRUE" : "")
                         + ((mode & 2) != 0 ? " AND r.foreign_domain = FALSE" : "");
+                if (settled != null) { // V13: the sums of the settled days of the default period
+                    String inWindow = where + " AND r.utc_day BETWEEN DATE '" + settled[0] + "' AND DATE '"
+                            + settled[1] + "'";
+                    Map<String, String> groupSettledRaw = groups(c, groupTotalRaw(inWindow), 4);
+                    assertEquals(groupSettledRaw, groups(c, "SELECT g.domain, g.policy_type, g.result_type, "
+                            + "g.receiving_mx, s.sessions, s.details, s.first_day, s.last_day FROM "
+                            + "failure_group_settled s JOIN failure_group g ON g.id = s.group_id WHERE s.view_mode = "
+                            + mode, 4), "failure_group_settled, view mode " + mode + ", against the raw rows");
+                    Map<String, String> domainSettledRaw = groups(c, "SELECT p.domain, COUNT(DISTINCT r.id), "
+                            + "SUM(COALESCE(p.total_successful, 0)), SUM(COALESCE(p.total_failure, 0)), "
+                            + "MAX(r.utc_day) FROM policy p JOIN report r ON r.id = p.report_id" + inWindow
+                            + " GROUP BY p.domain", 1);
+                    assertEquals(domainSettledRaw, groups(c, "SELECT domain, reports, successful, failed, last_day "
+                            + "FROM domain_settled WHERE view_mode = " + mode, 1),
+                            "domain_settled, view mode " + mode + ", against the raw rows");
+                    compared += groupSettledRaw.size() + domainSettledRaw.size();
+                }
                 Map<String, String> groupRaw = groups(c, groupTotalRaw(where), 4);
                 assertEquals(groupRaw, groups(c, GROUP_TOTAL_ROLLUP + mode, 4),
                         "failure_group_total, view mode " + mode + ", against the raw rows");
@@ -167,6 +185,14 @@ final class RollupCheck {
                 }
             }
             return compared;
+        }
+    }
+
+    /** The first and last settled day of the default period's sums (schema V13), or null before they are built. */
+    private static String[] settledDays(Connection c) throws SQLException {
+        try (var rs = c.createStatement().executeQuery("SELECT first_day, last_day FROM settled_window")) {
+            return rs.next() ? new String[]{rs.getObject(1, java.time.LocalDate.class).toString(),
+                    rs.getObject(2, java.time.LocalDate.class).toString()} : null;
         }
     }
 

@@ -183,7 +183,7 @@ class ListPathsTest {
             .comparingLong((String g) -> -Long.parseLong(g.split(" \\| ")[3])).thenComparing(g -> g);
 
     /** Every item, read 37 at a time (pages that end inside ties of sessions). */
-    private static <T> List<T> allPages(java.util.function.Function<PageRequest, Page<T>> read) {
+    static <T> List<T> allPages(java.util.function.Function<PageRequest, Page<T>> read) {
         List<T> out = new ArrayList<>();
         for (int offset = 0; ; offset += 37) {
             Page<T> page = read.apply(new PageRequest(37, offset));
