@@ -40,22 +40,20 @@ public final class DashboardQueries {
 
     /**
      * The policy domains, the most failed sessions first. A period that covers every stored day reads a page of
-     * domain_total's index (sums over everything per view mode); the default period (the last 30 days) the settled
-     * days' sums and the day rows after them (SettledWindowQueries); any other period sums daily_domain over it.
+     * domain_total's index (sums over everything per view mode); the default period, or a period that leaves out fewer
+     * stored days than it holds, sums kept for other days corrected by a few days' rows (CorrectedSumsQueries); any
+     * other period sums daily_domain over it.
      */
     public Page<DomainSummary> domains(Period period, Visibility visibility, PageRequest page) {
         return db.read(c -> {
-            if (Coverage.coversEverything(c, period)) {
+            Period stored = Coverage.storedDays(c);
+            if (Coverage.covers(stored, period)) {
                 return domainsFromTotals(c, visibility, page);
             }
-            Optional<SettledWindowQueries.Ranking<String>> settled = SettledWindowQueries.domains(c, period,
-                    visibility, page);
-            if (settled.isPresent()) {
-                List<DomainSummary> sums = settled.get().page().stream().map(e -> new DomainSummary(e.getKey(),
-                        e.getValue().second(), 0, e.getValue().third(), e.getValue().rank(),
-                        e.getValue().lastDay())).toList();
-                return new Page<>(withReporters(c, sums, period, visibility), settled.get().total(), page.limit(),
-                        page.offset());
+            Optional<Page<DomainSummary>> corrected = CorrectedSumsQueries.domains(c, period, visibility, stored,
+                    page);
+            if (corrected.isPresent()) {
+                return corrected.get();
             }
             return domainsFromDays(c, period, visibility, page);
         });
@@ -90,7 +88,7 @@ public final class DashboardQueries {
     }
 
     /** The page's domains with the number of their reporters in the period (counted for these domains only). */
-    private static List<DomainSummary> withReporters(Connection c, List<DomainSummary> sums, Period period,
+    static List<DomainSummary> withReporters(Connection c, List<DomainSummary> sums, Period period,
                                                      Visibility visibility) throws SQLException {
         if (sums.isEmpty()) {
             return sums;

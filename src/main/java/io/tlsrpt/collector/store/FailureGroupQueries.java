@@ -23,8 +23,9 @@ import java.util.TreeSet;
  * <ul>
  *   <li>a period that covers every stored day, without domain or reporter: a page of the index of
  *   failure_group_total (the sums over everything, per view mode), however many reports are stored;</li>
- *   <li>the default period (the last 30 days) without any filter: the settled days' sums, ranked, and the day rows of
- *   yesterday and today (SettledWindowQueries);</li>
+ *   <li>without domain or reporter, the default period (the last 30 days), or a period that leaves out fewer stored
+ *   days than it holds: sums kept for other days, corrected by the day rows of the few days where they differ
+ *   (CorrectedSumsQueries);</li>
  *   <li>otherwise, without reporter: failure_group_day summed over the period (for one domain, only its groups);</li>
  *   <li>with a reporter: failure_group_reporter_day, the same sums per reporter, read from the reporter's key range
  *   of the period.</li>
@@ -37,19 +38,17 @@ final class FailureGroupQueries {
 
     static Page<FailureGroup> failures(Connection c, FailureFilter filter, PageRequest page) throws SQLException {
         if (filter.organization() == null && filter.domain() == null) {
-            if (Coverage.coversEverything(c, filter.period())) {
+            Period stored = Coverage.storedDays(c);
+            if (Coverage.covers(stored, filter.period())) {
                 return fromTotals(c, filter, page);
             }
-            if (filter.resultType() == null) {
-                Optional<SettledWindowQueries.Ranking<Long>> settled = SettledWindowQueries.failureGroups(c,
-                        filter.period(), filter.visibility(), page);
-                if (settled.isPresent()) {
-                    List<Ranked> ranked = settled.get().page().stream().map(e -> new Ranked(e.getKey(),
-                            e.getValue().rank(), e.getValue().second(), e.getValue().firstDay(),
-                            e.getValue().lastDay())).toList();
-                    return new Page<>(describe(c, ranked, filter), settled.get().total(), page.limit(),
-                            page.offset());
-                }
+            Optional<RankedSums.Ranking<Long>> corrected = CorrectedSumsQueries.failureGroups(c, filter, stored,
+                    page);
+            if (corrected.isPresent()) {
+                List<Ranked> ranked = corrected.get().page().stream().map(r -> new Ranked(r.key(), r.sums().rank(),
+                        r.sums().present(), r.sums().firstDay(), r.sums().lastDay())).toList();
+                return new Page<>(describe(c, ranked, filter), corrected.get().total(), page.limit(),
+                        page.offset());
             }
         }
         return fromDays(c, filter, page);

@@ -83,6 +83,31 @@ class ListPathsTest {
                     }
                 }
             }
+            // Periods that leave out a few stored days (at the start; at both ends) read the sums over everything
+            // less those days' rows (CorrectedSumsQueries), with the days, reporters and counts of summing the days.
+            Period stored = db.read(Coverage::storedDays);
+            for (Period period : List.of(new Period(stored.from().plusDays(1), stored.to()),
+                    new Period(stored.from().plusDays(40), stored.to().minusDays(3)))) {
+                for (boolean authenticated : new boolean[]{false, true}) {
+                    for (boolean own : new boolean[]{false, true}) {
+                        Visibility v = new Visibility(authenticated, own);
+                        FailureFilter f = new FailureFilter(period, null, null, null, v);
+                        assertTrue(db.read(c -> CorrectedSumsQueries.failureGroups(c, f, stored,
+                                new PageRequest(1, 0))).isPresent(), "the sums less the outside days serve " + period);
+                        List<FailureGroup> groups = allPages(p -> entry(collector).failures(f, p));
+                        assertTrue(groups.size() > 100, "failure groups: " + groups.size());
+                        assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, f, p))), groups,
+                                "failure list, " + period + ", " + v);
+                        FailureFilter oneResult = new FailureFilter(period, null, groups.get(0).resultType(), null, v);
+                        assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, oneResult, p))),
+                                allPages(p -> entry(collector).failures(oneResult, p)),
+                                "failure list of one result type, " + period + ", " + v);
+                        assertEquals(allPages(p -> db.read(c -> DashboardQueries.domainsFromDays(c, period, v, p))),
+                                allPages(p -> entry(collector).domains(period, v, p)),
+                                "domain list, " + period + ", " + v);
+                    }
+                }
+            }
             // The reporter filter (failure_group_reporter_day) against the failure details of that reporter's
             // reports, alone and with a domain or a result type, in every view mode, over everything and a month.
             String reporter = db.read(c -> {
@@ -125,6 +150,10 @@ class ListPathsTest {
             assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, everything, p))),
                     allPages(p -> entry.failures(everything, p)));
         }
+    }
+
+    private static DashboardQueries entry(Collector collector) {
+        return collector.context().getBean(DashboardQueries.class);
     }
 
     /** The list's groups as text, in its order (most failed sessions first): what is compared with the raw rows. */

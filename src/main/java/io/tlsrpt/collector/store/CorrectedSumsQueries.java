@@ -1,0 +1,266 @@
+package io.tlsrpt.collector.store;
+
+import io.tlsrpt.collector.store.view.DomainSummary;
+import io.tlsrpt.collector.store.view.FailureFilter;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The domain list and the failure list (without domain or reporter) over a period that is not everything stored,
+ * from kept sums corrected by a few days ({@link RankedSums}), when such sums serve the period:
+ * <ul>
+ *   <li>the default period (the last 30 days): the sums of its settled days (schema V13, {@link SettledWindow})
+ *   plus the day rows of yesterday and today;</li>
+ *   <li>a period that leaves out fewer stored days than it holds (a year back from today in a store of 400 days):
+ *   the sums over everything (V6) less the day rows of the stored days outside it.</li>
+ * </ul>
+ * Empty otherwise: the caller sums the period's day rows. The answers are those of summing the days
+ * (SettledWindowTest, ListPathsTest).
+ */
+final class CorrectedSumsQueries {
+    private CorrectedSumsQueries() {
+    }
+
+    /** The failure groups' ranking: rank = sessions, present = details; first and last day in the period. */
+    static Optional<RankedSums.Ranking<Long>> failureGroups(Connection c, FailureFilter filter, Period stored,
+                                                           PageRequest page) throws SQLException {
+        Period period = filter.period();
+        Visibility v = filter.visibility();
+        RankedSums.KeyReader<Long> keys = rs -> rs.getLong(1);
+        String days = "SELECT d.group_id, SUM(d.sessions), SUM(d.details), 0, MIN(d.utc_day), MAX(d.utc_day) "
+                + "FROM failure_group_day d" + (filter.resultType() != null
+                ? " JOIN failure_group g ON g.id = d.group_id WHERE g.result_type = ? AND" : " WHERE")
+                + " d.utc_day BETWEEN ? AND ?" + v.sql("d") + " GROUP BY d.group_id";
+        Optional<SettledWindow.Bounds> settled = SettledWindow.bounds(c);
+        if (filter.resultType() == null && serves(settled, period)) {
+            RankedSums.Kept kept = new RankedSums.Kept("failure_group_settled", "group_id",
+                    "group_id, sessions, details, 0, first_day, last_day", "sessions", "view_mode = ?",
+                    List.of(v.mode()), "view_mode, sessions DESC, group_id", Sql.count(c,
+                    "SELECT COUNT(*) FROM failure_group_settled WHERE view_mode = ?", v.mode()));
+            RankedSums.Ranking<Long> r = RankedSums.rank(c, kept, later(days, settled.get(), period, null), keys,
+                    page);
+            // rebuilt meanwhile (the day changed between two statements): the rows may be of two windows
+            return SettledWindow.bounds(c).equals(settled) ? Optional.of(r) : Optional.empty();
+        }
+        if (!fewDaysOutside(stored, period)) {
+            return Optional.empty();
+        }
+        String where = "view_mode = ?" + (filter.resultType() != null ? " AND result_type = ?" : "");
+        List<Object> args = filter.resultType() != null ? List.of(v.mode(), filter.resultType()) : List.of(v.mode());
+        long count = filter.resultType() != null
+                ? Sql.count(c, "SELECT COUNT(*) FROM failure_group_total WHERE " + where, args.toArray())
+                : Sql.count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'failure_group_total' "
+                + "AND view_mode = ?", v.mode());
+        RankedSums.Kept kept = new RankedSums.Kept("failure_group_total", "group_id",
+                "group_id, sessions, details, 0, first_day, last_day", "sessions", where, args,
+                "view_mode, sessions DESC, group_id", count);
+        RankedSums.Ranking<Long> r = RankedSums.rank(c, kept, outside(days, stored, period, filter.resultType()),
+                keys, page);
+        List<RankedSums.Row<Long>> rows = new ArrayList<>();
+        for (RankedSums.Row<Long> row : r.page()) {
+            rows.add(row.corrected() ? new RankedSums.Row<>(row.key(), withDays(row.sums(),
+                    edgeDay(c, "failure_group_day", "group_id", row.key(), period, v, "ASC"),
+                    edgeDay(c, "failure_group_day", "group_id", row.key(), period, v, "DESC")), true) : row);
+        }
+        return Optional.of(new RankedSums.Ranking<>(rows, r.total()));
+    }
+
+    /** The domains' page: rank = failed sessions, present = reports, other = successful sessions. */
+    static Optional<Page<DomainSummary>> domains(Connection c, Period period, Visibility v, Period stored,
+                                                 PageRequest page) throws SQLException {
+        RankedSums.KeyReader<String> keys = rs -> rs.getString(1);
+        String days = "SELECT d.domain, SUM(d.failed), SUM(d.reports), SUM(d.successful), CAST(NULL AS DATE), "
+                + "MAX(d.utc_day) FROM daily_domain d WHERE d.utc_day BETWEEN ? AND ?" + v.sql("d")
+                + " GROUP BY d.domain";
+        Optional<SettledWindow.Bounds> settled = SettledWindow.bounds(c);
+        if (serves(settled, period)) {
+            RankedSums.Kept kept = new RankedSums.Kept("domain_settled", "domain",
+                    "domain, failed, reports, successful, CAST(NULL AS DATE), last_day", "failed", "view_mode = ?",
+                    List.of(v.mode()), "view_mode, failed DESC, domain", Sql.count(c,
+                    "SELECT COUNT(*) FROM domain_settled WHERE view_mode = ?", v.mode()));
+            RankedSums.Ranking<String> r = RankedSums.rank(c, kept, later(days, settled.get(), period, null), keys,
+                    page);
+            if (!SettledWindow.bounds(c).equals(settled)) {
+                return Optional.empty();
+            }
+            List<DomainSummary> sums = r.page().stream().map(row -> summary(row, 0)).toList();
+            return Optional.of(new Page<>(DashboardQueries.withReporters(c, sums, period, v), r.total(),
+                    page.limit(), page.offset()));
+        }
+        if (!fewDaysOutside(stored, period)) {
+            return Optional.empty();
+        }
+        RankedSums.Kept kept = new RankedSums.Kept("domain_total", "domain",
+                "domain, failed, reports, successful, first_day, last_day", "failed", "view_mode = ?",
+                List.of(v.mode()), "view_mode, failed DESC, domain", Sql.count(c, "SELECT row_count FROM rollup_count "
+                + "WHERE table_name = 'domain_total' AND view_mode = ?", v.mode()));
+        RankedSums.Ranking<String> r = RankedSums.rank(c, kept, outside(days, stored, period, null), keys, page);
+        Map<String, Long> reporters = reportersInPeriod(c, r.page(), stored, period, v);
+        List<DomainSummary> items = new ArrayList<>();
+        for (RankedSums.Row<String> row : r.page()) {
+            RankedSums.Row<String> fixed = row.corrected() ? new RankedSums.Row<>(row.key(), withDays(row.sums(),
+                    null, edgeDay(c, "daily_domain", "domain", row.key(), period, v, "DESC")), true) : row;
+            items.add(summary(fixed, reporters.getOrDefault(row.key(), 0L)));
+        }
+        return Optional.of(new Page<>(items, r.total(), page.limit(), page.offset()));
+    }
+
+    private static DomainSummary summary(RankedSums.Row<String> row, long reporters) {
+        RankedSums.Sums s = row.sums();
+        return new DomainSummary(row.key(), s.present(), reporters, s.other(), s.rank(), s.lastDay());
+    }
+
+    /** Whether the settled sums serve the period: it starts on their first day and does not end before their last. */
+    private static boolean serves(Optional<SettledWindow.Bounds> settled, Period period) {
+        return settled.isPresent() && period.from().equals(settled.get().firstDay())
+                && !period.to().isBefore(settled.get().lastDay());
+    }
+
+    /**
+     * Whether the stored days outside the period are fewer than those inside it (the sums over everything less the
+     * outside days read fewer day rows than the period's own).
+     */
+    private static boolean fewDaysOutside(Period stored, Period period) {
+        if (stored == null) {
+            return false;
+        }
+        LocalDate from = max(period.from(), stored.from());
+        LocalDate to = min(period.to(), stored.to());
+        long storedDays = ChronoUnit.DAYS.between(stored.from(), stored.to()) + 1;
+        long inside = to.isBefore(from) ? 0 : ChronoUnit.DAYS.between(from, to) + 1;
+        return inside > storedDays - inside;
+    }
+
+    /** The day rows of the period after the settled days, to add. */
+    private static List<RankedSums.Correction> later(String days, SettledWindow.Bounds settled, Period period,
+                                                    String resultType) {
+        if (!period.to().isAfter(settled.lastDay())) {
+            return List.of();
+        }
+        return List.of(correction(days, resultType, new Period(settled.lastDay().plusDays(1), period.to()), false));
+    }
+
+    /** The day rows of the stored days before and after the period, to subtract. */
+    private static List<RankedSums.Correction> outside(String days, Period stored, Period period, String resultType) {
+        return outsideSpans(stored, period).stream().map(p -> correction(days, resultType, p, true)).toList();
+    }
+
+    /** The spans of stored days before and after the period. */
+    private static List<Period> outsideSpans(Period stored, Period period) {
+        List<Period> out = new ArrayList<>();
+        if (stored.from().isBefore(period.from())) {
+            out.add(new Period(stored.from(), min(period.from().minusDays(1), stored.to())));
+        }
+        if (stored.to().isAfter(period.to())) {
+            out.add(new Period(max(period.to().plusDays(1), stored.from()), stored.to()));
+        }
+        return out;
+    }
+
+    private static LocalDate min(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static LocalDate max(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static RankedSums.Correction correction(String days, String resultType, Period span, boolean subtract) {
+        List<Object> args = new ArrayList<>();
+        if (resultType != null) {
+            args.add(resultType);
+        }
+        args.add(span.from());
+        args.add(span.to());
+        return new RankedSums.Correction(days, args, subtract);
+    }
+
+    private static RankedSums.Sums withDays(RankedSums.Sums s, LocalDate first, LocalDate last) {
+        return new RankedSums.Sums(s.rank(), s.present(), s.other(), first, last);
+    }
+
+    /**
+     * The first ({@code ASC}) or last ({@code DESC}) day in the period of a row of a day table: one end of the key
+     * range of (key, day).
+     */
+    private static LocalDate edgeDay(Connection c, String table, String key, Object value, Period period,
+                                     Visibility v, String direction) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.utc_day FROM " + table + " d WHERE d." + key
+                + " = ? AND d.utc_day BETWEEN ? AND ?" + v.sql("d") + " ORDER BY d.utc_day " + direction
+                + " FETCH FIRST 1 ROWS ONLY")) {
+            Sql.bind(ps, value, period.from(), period.to());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, LocalDate.class) : null;
+            }
+        }
+    }
+
+    /**
+     * The reporters of the page's domains in the period: those over everything (domain_total.reporters) less those
+     * whose every report of the domain is on a stored day outside the period (domain_reporter_total against the day
+     * rows outside). Only the domains that have such days are looked at.
+     */
+    private static Map<String, Long> reportersInPeriod(Connection c, List<RankedSums.Row<String>> rows,
+                                                       Period stored, Period period, Visibility v)
+            throws SQLException {
+        Map<String, Long> reporters = new HashMap<>();
+        if (rows.isEmpty()) {
+            return reporters;
+        }
+        List<String> domains = rows.stream().map(RankedSums.Row::key).toList();
+        String in = " IN (" + String.join(",", Collections.nCopies(domains.size(), "?")) + ")";
+        List<Object> args = new ArrayList<>(List.of(v.mode()));
+        args.addAll(domains);
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, reporters FROM domain_total "
+                + "WHERE view_mode = ? AND domain" + in)) {
+            Sql.bind(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reporters.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        List<String> corrected = rows.stream().filter(RankedSums.Row::corrected).map(RankedSums.Row::key).toList();
+        if (corrected.isEmpty()) {
+            return reporters;
+        }
+        // reports of each (domain, reporter) on the stored days outside the period
+        Map<List<String>, Long> outside = new HashMap<>();
+        for (Period span : outsideSpans(stored, period)) {
+            List<Object> a = new ArrayList<>(corrected);
+            a.add(span.from());
+            a.add(span.to());
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.domain, d.organization_name, SUM(d.reports) "
+                    + "FROM daily_domain d WHERE d.domain IN (" + String.join(",", Collections.nCopies(
+                    corrected.size(), "?")) + ") AND d.utc_day BETWEEN ? AND ?" + v.sql("d")
+                    + " GROUP BY d.domain, d.organization_name")) {
+                Sql.bind(ps, a.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        outside.merge(List.of(rs.getString(1), rs.getString(2)), rs.getLong(3), Long::sum);
+                    }
+                }
+            }
+        }
+        for (Map.Entry<List<String>, Long> e : outside.entrySet()) {
+            String domain = e.getKey().get(0);
+            long all = Sql.count(c, "SELECT COALESCE(SUM(reports), 0) FROM domain_reporter_total "
+                    + "WHERE view_mode = ? AND reporter_key = ?", v.mode(), Sql.hash(domain, e.getKey().get(1)));
+            if (e.getValue() >= all) {
+                reporters.merge(domain, -1L, Long::sum);
+            }
+        }
+        return reporters;
+    }
+}
