@@ -89,8 +89,9 @@ import java.util.zip.GZIPOutputStream;
  * Options: {@code --reports N} (default 10,000), {@code --threads T} (2), {@code --database h2|postgres} (h2),
  * {@code --data-dir DIR} (required; h2: the app's file database {@code DIR/tlsrpt.mv.db}; postgres: an embedded
  * PostgreSQL server whose cluster lives in {@code DIR/pg}, started on port 54329 by default, {@code --pg-port}),
- * {@code --batch B} reports per transaction (500), {@code --seed S} (8460). Seeding again into a seeded directory
- * adds N more reports (report-ids continue after the stored ones). Prints progress every 10 s, then reports/s,
+ * {@code --batch B} reports per transaction (500), {@code --seed S} (8460), {@code --days D} the reports' days are
+ * drawn from the D days up to yesterday (400; 1 adds a day's reports, as after a midnight). Seeding again into a
+ * seeded directory adds N more reports (report-ids continue after the stored ones). Prints progress every 10 s, then reports/s,
  * policies, failure details, roll-up rows and the size of the data.
  */
 public final class Seeder {
@@ -161,6 +162,7 @@ public final class Seeder {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
         int reports = Integer.parseInt(o.getOrDefault("reports", "10000"));
+        int days = Integer.parseInt(o.getOrDefault("days", String.valueOf(DAYS)));
         int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
         int batch = Integer.parseInt(o.getOrDefault("batch", "500"));
         long seed = Long.parseLong(o.getOrDefault("seed", "8460"));
@@ -173,12 +175,12 @@ public final class Seeder {
         try (BenchDatabase db = BenchDatabase.open(database, dataDir,
                 Integer.parseInt(o.getOrDefault("pg-port", String.valueOf(DEFAULT_PG_PORT))));
              ApplicationContext ctx = ApplicationContext.run(contextProperties(dataDir, db.datasource()))) {
-            System.out.printf(Locale.ROOT, "Seeder: %d reports, %d threads, %d reports per transaction, %s in %s%n",
-                    reports, threads, batch, database, dataDir);
+            System.out.printf(Locale.ROOT, "Seeder: %d reports over the %d days up to yesterday, %d threads, %d "
+                    + "reports per transaction, %s in %s%n", reports, days, threads, batch, database, dataDir);
             db.beforeSeeding(ctx);
             Result r;
             try {
-                r = seed(ctx, reports, threads, batch, seed);
+                r = seed(ctx, reports, threads, batch, seed, days);
             } finally {
                 db.afterSeeding(ctx);
             }
