@@ -31,7 +31,10 @@ CREATE TABLE failure_group_settled (
     last_day  DATE     NOT NULL,
     PRIMARY KEY (view_mode, group_id)
 );
-CREATE INDEX failure_group_settled_rank ON failure_group_settled (view_mode, sessions DESC, group_id);
+-- The rank index holds every column the lists read, so a page is read from it alone (H2 reads a row of the table for
+-- each entry of an index that lacks a column: 17 us a row, 85 ms for 5,000 rows at 1,000,000 reports).
+CREATE INDEX failure_group_settled_rank ON failure_group_settled (view_mode, sessions DESC, group_id, details,
+    first_day, last_day);
 
 -- daily_domain summed over the settled days, per view mode.
 CREATE TABLE domain_settled (
@@ -43,4 +46,4 @@ CREATE TABLE domain_settled (
     last_day   DATE          NOT NULL,
     PRIMARY KEY (view_mode, domain)
 );
-CREATE INDEX domain_settled_rank ON domain_settled (view_mode, failed DESC, domain);
+CREATE INDEX domain_settled_rank ON domain_settled (view_mode, failed DESC, domain, reports, successful, last_day);

@@ -129,7 +129,7 @@ public final class SettledWindow {
         }
 
         static void shared(Connection c) throws SQLException {
-            if (isH2(c)) {
+            if (Sql.isH2(c)) {
                 if (H2.getReadHoldCount() == 0 && !H2.isWriteLockedByCurrentThread()) {
                     H2.readLock().lock();
                 }
@@ -140,7 +140,7 @@ public final class SettledWindow {
 
         /** Takes the lock exclusively, waiting at most {@link #LOCK_WAIT}; false if it did not get it. */
         static boolean exclusive(Connection c) throws SQLException {
-            if (isH2(c)) {
+            if (Sql.isH2(c)) {
                 try {
                     return H2.isWriteLockedByCurrentThread()
                             || H2.writeLock().tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -185,8 +185,5 @@ public final class SettledWindow {
             }
         }
 
-        private static boolean isH2(Connection c) throws SQLException {
-            return c.getMetaData().getURL().startsWith("jdbc:h2:");
-        }
     }
 }

@@ -57,6 +57,11 @@ final class Sql {
         return t == null ? null : t.toInstant();
     }
 
+    /** Whether the connection is to H2 (the embedded store) rather than PostgreSQL. */
+    static boolean isH2(Connection c) throws SQLException {
+        return c.getMetaData().getURL().startsWith("jdbc:h2:");
+    }
+
     /** The first column of the first row of a query: a count. */
     static long count(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
