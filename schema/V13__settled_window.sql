@@ -47,3 +47,9 @@ CREATE TABLE domain_settled (
     PRIMARY KEY (view_mode, domain)
 );
 CREATE INDEX domain_settled_rank ON domain_settled (view_mode, failed DESC, domain, reports, successful, last_day);
+
+-- The last day of each domain's reporter per view mode: the reporters of a domain over a period that reaches the last
+-- stored day (the default period; a year back from today) are those whose last day is in it, a count over the
+-- domain's few rows of this table instead of over its day rows (about 4,000 for a big domain over 400 days).
+-- Filled by the Java migration V13_1 (RollupBackfill.fillReporterLastDays), then kept with the reports.
+ALTER TABLE domain_reporter_total ADD COLUMN last_day DATE;

@@ -10,10 +10,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -94,7 +91,7 @@ final class CorrectedSumsQueries {
             if (!SettledWindow.bounds(c).equals(settled)) {
                 return Optional.empty();
             }
-            List<DomainSummary> sums = r.page().stream().map(row -> summary(row, 0)).toList();
+            List<DomainSummary> sums = r.page().stream().map(CorrectedSumsQueries::summary).toList();
             return Optional.of(new Page<>(DashboardQueries.withReporters(c, sums, period, v), r.total(),
                     page.limit(), page.offset()));
         }
@@ -106,19 +103,19 @@ final class CorrectedSumsQueries {
                 List.of(v.mode()), "view_mode, failed DESC, domain", Sql.count(c, "SELECT row_count FROM rollup_count "
                 + "WHERE table_name = 'domain_total' AND view_mode = ?", v.mode()));
         RankedSums.Ranking<String> r = RankedSums.rank(c, kept, outside(days, stored, period, null), keys, page);
-        Map<String, Long> reporters = reportersInPeriod(c, r.page(), stored, period, v);
         List<DomainSummary> items = new ArrayList<>();
         for (RankedSums.Row<String> row : r.page()) {
-            RankedSums.Row<String> fixed = row.corrected() ? new RankedSums.Row<>(row.key(), withDays(row.sums(),
-                    null, edgeDay(c, "daily_domain", "domain", row.key(), period, v, "DESC")), true) : row;
-            items.add(summary(fixed, reporters.getOrDefault(row.key(), 0L)));
+            items.add(summary(row.corrected() ? new RankedSums.Row<>(row.key(), withDays(row.sums(), null,
+                    edgeDay(c, "daily_domain", "domain", row.key(), period, v, "DESC")), true) : row));
         }
-        return Optional.of(new Page<>(items, r.total(), page.limit(), page.offset()));
+        return Optional.of(new Page<>(DashboardQueries.withReporters(c, items, period, v), r.total(), page.limit(),
+                page.offset()));
     }
 
-    private static DomainSummary summary(RankedSums.Row<String> row, long reporters) {
+    /** A domain's row without its reporters (DashboardQueries.withReporters counts them). */
+    private static DomainSummary summary(RankedSums.Row<String> row) {
         RankedSums.Sums s = row.sums();
-        return new DomainSummary(row.key(), s.present(), reporters, s.other(), s.rank(), s.lastDay());
+        return new DomainSummary(row.key(), s.present(), 0, s.other(), s.rank(), s.lastDay());
     }
 
     /** Whether the settled sums serve the period: it starts on their first day and does not end before their last. */
@@ -204,63 +201,5 @@ final class CorrectedSumsQueries {
                 return rs.next() ? rs.getObject(1, LocalDate.class) : null;
             }
         }
-    }
-
-    /**
-     * The reporters of the page's domains in the period: those over everything (domain_total.reporters) less those
-     * whose every report of the domain is on a stored day outside the period (domain_reporter_total against the day
-     * rows outside). Only the domains that have such days are looked at.
-     */
-    private static Map<String, Long> reportersInPeriod(Connection c, List<RankedSums.Row<String>> rows,
-                                                       Period stored, Period period, Visibility v)
-            throws SQLException {
-        Map<String, Long> reporters = new HashMap<>();
-        if (rows.isEmpty()) {
-            return reporters;
-        }
-        List<String> domains = rows.stream().map(RankedSums.Row::key).toList();
-        String in = " IN (" + String.join(",", Collections.nCopies(domains.size(), "?")) + ")";
-        List<Object> args = new ArrayList<>(List.of(v.mode()));
-        args.addAll(domains);
-        try (PreparedStatement ps = c.prepareStatement("SELECT domain, reporters FROM domain_total "
-                + "WHERE view_mode = ? AND domain" + in)) {
-            Sql.bind(ps, args.toArray());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    reporters.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        }
-        List<String> corrected = rows.stream().filter(RankedSums.Row::corrected).map(RankedSums.Row::key).toList();
-        if (corrected.isEmpty()) {
-            return reporters;
-        }
-        // reports of each (domain, reporter) on the stored days outside the period
-        Map<List<String>, Long> outside = new HashMap<>();
-        for (Period span : outsideSpans(stored, period)) {
-            List<Object> a = new ArrayList<>(corrected);
-            a.add(span.from());
-            a.add(span.to());
-            try (PreparedStatement ps = c.prepareStatement("SELECT d.domain, d.organization_name, SUM(d.reports) "
-                    + "FROM daily_domain d WHERE d.domain IN (" + String.join(",", Collections.nCopies(
-                    corrected.size(), "?")) + ") AND d.utc_day BETWEEN ? AND ?" + v.sql("d")
-                    + " GROUP BY d.domain, d.organization_name")) {
-                Sql.bind(ps, a.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        outside.merge(List.of(rs.getString(1), rs.getString(2)), rs.getLong(3), Long::sum);
-                    }
-                }
-            }
-        }
-        for (Map.Entry<List<String>, Long> e : outside.entrySet()) {
-            String domain = e.getKey().get(0);
-            long all = Sql.count(c, "SELECT COALESCE(SUM(reports), 0) FROM domain_reporter_total "
-                    + "WHERE view_mode = ? AND reporter_key = ?", v.mode(), Sql.hash(domain, e.getKey().get(1)));
-            if (e.getValue() >= all) {
-                reporters.merge(domain, -1L, Long::sum);
-            }
-        }
-        return reporters;
     }
 }

@@ -106,6 +106,32 @@ public final class RollupBackfill {
         }
     }
 
+    /**
+     * Sets domain_reporter_total.last_day (schema V13; {@link #fill}, run by V6_1, cannot: the column comes later)
+     * from daily_domain: one grouped read of daily_domain, then one
+     * update per row, in batches.
+     */
+    public static void fillReporterLastDays(Connection c) throws SQLException {
+        for (int mode = 0; mode < 4; mode++) {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT domain, organization_name, MAX(utc_day) FROM daily_domain "
+                         + "WHERE " + condition(mode).replace("$", "") + " GROUP BY domain, organization_name");
+                 PreparedStatement ps = c.prepareStatement("UPDATE domain_reporter_total SET last_day = ? "
+                         + "WHERE view_mode = ? AND reporter_key = ?")) {
+                int n = 0;
+                while (rs.next()) {
+                    Sql.bind(ps, rs.getObject(3, java.time.LocalDate.class), mode, Sql.hash(rs.getString(1),
+                            rs.getString(2)));
+                    ps.addBatch();
+                    if (++n % BATCH == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
     private static void insertReporters(Connection c, int mode, String where) throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT domain, organization_name, SUM(reports) FROM daily_domain WHERE "

@@ -203,8 +203,9 @@ final class Rollups {
                     t.successful += s.successful;
                     t.failed += s.failed;
                     t.days(k.day, s);
-                    reporters.computeIfAbsent(new ModeReporter(mode, k.domain, k.org), x -> new Sum()).reports
-                            += s.reports;
+                    Sum r = reporters.computeIfAbsent(new ModeReporter(mode, k.domain, k.org), x -> new Sum());
+                    r.reports += s.reports;
+                    r.days(k.day, s);
                     if (settled.isPresent() && settled.get().contains(k.day)) {
                         Sum w = settledSums.computeIfAbsent(new ModeDomain(mode, k.domain), x -> new Sum());
                         w.reports += s.reports;
@@ -235,6 +236,15 @@ final class Rollups {
             Map<Object, Long> reporterRows = REPORTER_TOTAL.apply(c, rs,
                     Comparator.comparingInt((Keyed<ModeReporter> e) -> e.k().mode).thenComparing(Keyed::key),
                     e -> new ModeDomain(e.k().mode, e.k().domain));
+            for (Keyed<ModeReporter> e : rs) {
+                if (e.sum().removed) { // the last day may be gone: read it again from the days (V13)
+                    ProcessingWriter.exec(c, "UPDATE domain_reporter_total SET last_day = (SELECT MAX(d.utc_day) "
+                                    + "FROM daily_domain d WHERE d.domain = ? AND d.organization_name = ?"
+                                    + MODE_CONDITION + ") WHERE view_mode = ? AND reporter_key = ?",
+                            e.k().domain, e.k().org, authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode,
+                            e.key());
+                }
+            }
             // the domain_total rows of these domains were changed above, by this transaction: no new lock order
             for (Map.Entry<Object, Long> e : reporterRows.entrySet()) {
                 ModeDomain k = (ModeDomain) e.getKey();
@@ -444,12 +454,14 @@ final class Rollups {
             e -> new Object[]{e.k.mode, e.k.domain});
 
     private static final RollupRows<Keyed<ModeReporter>> REPORTER_TOTAL = new RollupRows<>(
-            "UPDATE domain_reporter_total SET reports = reports + ? WHERE view_mode = ? AND reporter_key = ?",
-            e -> new Object[]{e.sum.reports, e.k.mode, e.key},
+            "UPDATE domain_reporter_total SET reports = reports + ?, "
+                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)) "
+                    + "WHERE view_mode = ? AND reporter_key = ?",
+            e -> new Object[]{e.sum.reports, e.sum.last, e.k.mode, e.key},
             e -> e.sum.reports > 0,
-            "INSERT INTO domain_reporter_total (view_mode, reporter_key, domain, organization_name, reports) "
-                    + "VALUES (?,?,?,?,?)",
-            e -> new Object[]{e.k.mode, e.key, e.k.domain, e.k.org, e.sum.reports},
+            "INSERT INTO domain_reporter_total (view_mode, reporter_key, domain, organization_name, reports, "
+                    + "last_day) VALUES (?,?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.key, e.k.domain, e.k.org, e.sum.reports, e.sum.last},
             e -> e.sum.reports < 0,
             "DELETE FROM domain_reporter_total WHERE view_mode = ? AND reporter_key = ? AND reports <= 0",
             e -> new Object[]{e.k.mode, e.key});

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A store made before schema V6 has daily_failure and daily_domain but none of the V6 roll-ups; the migration
- * V6_1 fills them from those, V10_1 the reporters' failure groups per day, and V12 domain_report from the report and
- * policy rows. Emptied and filled again here, they equal the raw rows (RollupCheck), and the reporter filter answers
+ * V6_1 fills them from those, V10_1 the reporters' failure groups per day, V12 domain_report from the report and
+ * policy rows, and V13_1 the reporters' last days. Emptied and filled again here, they equal the raw rows (RollupCheck), and the reporter filter answers
  * as before.
  */
 class BackfillTest {
@@ -66,9 +66,13 @@ class BackfillTest {
                             .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                     st.executeUpdate(v12.substring(v12.indexOf("INSERT INTO domain_report")).replace(";", ""));
                 }
+                RollupBackfill.fillReporterLastDays(c); // V13_1
                 c.commit();
             }
             assertEquals(groups, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM failure_group"));
+            assertTrue(RollupCheck.scalar(ds, "SELECT COUNT(*) FROM domain_reporter_total") > 100);
+            assertEquals(0, RollupCheck.scalar(ds,
+                    "SELECT COUNT(*) FROM domain_reporter_total WHERE last_day IS NULL"), "V13_1 filled every row");
             assertTrue(RollupCheck.assertRollupsEqualRawRows(ds) > 500);
             assertEquals(0, RollupCheck.scalar(ds,
                     "SELECT COUNT(*) FROM daily_failure WHERE organization_key IS NULL"));

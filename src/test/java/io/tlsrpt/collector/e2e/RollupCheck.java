@@ -104,11 +104,12 @@ public final class RollupCheck {
     }
 
     /** Reports per domain and reporter over everything, for one view mode (appended). */
-    static final String REPORTER_TOTAL_ROLLUP = "SELECT domain, organization_name, reports FROM domain_reporter_total "
+    static final String REPORTER_TOTAL_ROLLUP = "SELECT domain, organization_name, reports, last_day "
+            + "FROM domain_reporter_total "
             + "WHERE view_mode = ";
 
     static String reporterTotalRaw(String where) {
-        return "SELECT p.domain, r.organization_name, COUNT(DISTINCT r.id) FROM policy p "
+        return "SELECT p.domain, r.organization_name, COUNT(DISTINCT r.id), MAX(r.utc_day) FROM policy p "
                 + "JOIN report r ON r.id = p.report_id" + where + " GROUP BY p.domain, r.organization_name";
     }
 

@@ -60,6 +60,9 @@ class ListPathsTest {
                     assertTrue(domainTotals.size() > 100, "seeded domains: " + domainTotals.size());
                     assertEquals(allPages(p -> db.read(c -> DashboardQueries.domainsFromDays(c, all, v, p))),
                             domainTotals, "domain list, " + v);
+                    assertReportersAsRaw(db, all, v, domainTotals);
+                    assertReportersAsRaw(db, month, v, allPages(p -> db.read(c ->
+                            DashboardQueries.domainsFromDays(c, month, v, p))));
                     // The report list, counted from daily_report and started at the day where the offset falls,
                     // against every report id of the period in the list's order.
                     DashboardQueries queries = collector.context().getBean(DashboardQueries.class);
@@ -102,9 +105,10 @@ class ListPathsTest {
                         assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, oneResult, p))),
                                 allPages(p -> entry(collector).failures(oneResult, p)),
                                 "failure list of one result type, " + period + ", " + v);
+                        List<DomainSummary> domains = allPages(p -> entry(collector).domains(period, v, p));
                         assertEquals(allPages(p -> db.read(c -> DashboardQueries.domainsFromDays(c, period, v, p))),
-                                allPages(p -> entry(collector).domains(period, v, p)),
-                                "domain list, " + period + ", " + v);
+                                domains, "domain list, " + period + ", " + v);
+                        assertReportersAsRaw(db, period, v, domains);
                     }
                 }
             }
@@ -149,6 +153,28 @@ class ListPathsTest {
             FailureFilter everything = new FailureFilter(all, null, null, null, Visibility.ALL);
             assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, everything, p))),
                     allPages(p -> entry.failures(everything, p)));
+        }
+    }
+
+    /** Each domain's reporters in the period, as the report rows give them. */
+    static void assertReportersAsRaw(Database db, Period period, Visibility v, List<DomainSummary> domains) {
+        Map<String, Long> raw = db.read(c -> {
+            Map<String, Long> out = new java.util.HashMap<>();
+            try (var ps = c.prepareStatement("SELECT p.domain, COUNT(DISTINCT r.organization_name) FROM policy p "
+                    + "JOIN report r ON r.id = p.report_id WHERE r.utc_day BETWEEN ? AND ?" + v.sql("r")
+                    + " GROUP BY p.domain")) {
+                Sql.bind(ps, period.from(), period.to());
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            return out;
+        });
+        assertEquals(raw.size(), domains.size(), "domains in " + period);
+        for (DomainSummary d : domains) {
+            assertEquals(raw.get(d.domain()), d.organizations(), "reporters of " + d.domain() + " in " + period);
         }
     }
 

@@ -108,6 +108,7 @@ class SettledWindowTest {
                 var domains = allPages(p -> queries.domains(period, v, p));
                 assertEquals(allPages(p -> db.read(c -> DashboardQueries.domainsFromDays(c, period, v, p))),
                         domains, "domain list, " + v);
+                ListPathsTest.assertReportersAsRaw(db, period, v, domains);
                 assertFalse(groups.isEmpty());
                 compared += groups.size() + domains.size();
             }
