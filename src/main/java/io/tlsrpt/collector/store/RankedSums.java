@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -98,8 +97,8 @@ final class RankedSums {
             args.add(last);
             read(c, select + " AND " + kept.rankColumn + " = ?", keys, rows, args.toArray());
         }
-        readByKey(c, select, kept, corrected.keySet().stream().filter(k -> !rows.containsKey(k)).toList(), keys,
-                rows);
+        Sql.forKeys(c, select + " AND " + kept.key + " IN (KEYS)", corrected.keySet().stream()
+                .filter(k -> !rows.containsKey(k)).toList(), kept.args, List.of(), rs -> put(rs, keys, rows));
         long total = kept.count;
         List<Row<K>> ranked = new ArrayList<>();
         for (Map.Entry<K, Sums> e : rows.entrySet()) {
@@ -126,30 +125,6 @@ final class RankedSums {
                 (int) Math.min(wanted, ranked.size()))), total);
     }
 
-    /**
-     * The kept rows of these keys. H2 looks up "view_mode = ? AND key IN (...)" by the first column of the primary key
-     * only and filters the rest (at 1,000,000 reports 600-800 ms for 2,600 keys), so there each key is a look-up of its
-     * own (25 ms); PostgreSQL looks up both columns of an IN list, and a round trip per key would cost more.
-     */
-    private static <K> void readByKey(Connection c, String select, Kept kept, List<K> unread, KeyReader<K> keys,
-                                      Map<K, Sums> into) throws SQLException {
-        if (unread.isEmpty()) {
-            return;
-        }
-        int chunk = Sql.isH2(c) ? 1 : 500;
-        String sql = select + " AND " + kept.key + " IN (" + String.join(",", Collections.nCopies(chunk, "?")) + ")";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int from = 0; from < unread.size(); from += chunk) {
-                List<Object> args = new ArrayList<>(kept.args);
-                for (int i = from; i < from + chunk; i++) { // the last chunk padded with its last key
-                    args.add(unread.get(Math.min(i, unread.size() - 1)));
-                }
-                Sql.bind(ps, args.toArray());
-                read(ps, keys, into);
-            }
-        }
-    }
-
     private static <K> void read(Connection c, String sql, KeyReader<K> keys, Map<K, Sums> into, Object... args)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -161,10 +136,14 @@ final class RankedSums {
     private static <K> void read(PreparedStatement ps, KeyReader<K> keys, Map<K, Sums> into) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                into.put(keys.read(rs), new Sums(rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getObject(5, LocalDate.class), rs.getObject(6, LocalDate.class)));
+                put(rs, keys, into);
             }
         }
+    }
+
+    private static <K> void put(ResultSet rs, KeyReader<K> keys, Map<K, Sums> into) throws SQLException {
+        into.put(keys.read(rs), new Sums(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getObject(5, LocalDate.class),
+                rs.getObject(6, LocalDate.class)));
     }
 
     private static LocalDate min(LocalDate a, LocalDate b) {
