@@ -41,14 +41,9 @@ final class CorrectedSumsQueries {
                 + " d.utc_day BETWEEN ? AND ?" + v.sql("d") + " GROUP BY d.group_id";
         Optional<SettledWindow.Bounds> settled = SettledWindow.bounds(c);
         if (filter.resultType() == null && serves(settled, period)) {
-            RankedSums.Kept kept = new RankedSums.Kept("failure_group_settled", "group_id",
-                    "group_id, sessions, details, 0, first_day, last_day", "sessions", "view_mode = ?",
-                    List.of(v.mode()), "view_mode, sessions DESC, group_id", Sql.count(c,
-                    "SELECT COUNT(*) FROM failure_group_settled WHERE view_mode = ?", v.mode()));
-            RankedSums.Ranking<Long> r = RankedSums.rank(c, kept, later(days, settled.get(), period, null), keys,
-                    page);
-            // rebuilt meanwhile (the day changed between two statements): the rows may be of two windows
-            return SettledWindow.bounds(c).equals(settled) ? Optional.of(r) : Optional.empty();
+            return fromSettled(c, "failure_group_settled", "group_id",
+                    "group_id, sessions, details, 0, first_day, last_day", "sessions", settled, days, period, v,
+                    keys, page);
         }
         if (!fewDaysOutside(stored, period)) {
             return Optional.empty();
@@ -82,17 +77,14 @@ final class CorrectedSumsQueries {
                 + " GROUP BY d.domain";
         Optional<SettledWindow.Bounds> settled = SettledWindow.bounds(c);
         if (serves(settled, period)) {
-            RankedSums.Kept kept = new RankedSums.Kept("domain_settled", "domain",
-                    "domain, failed, reports, successful, CAST(NULL AS DATE), last_day", "failed", "view_mode = ?",
-                    List.of(v.mode()), "view_mode, failed DESC, domain", Sql.count(c,
-                    "SELECT COUNT(*) FROM domain_settled WHERE view_mode = ?", v.mode()));
-            RankedSums.Ranking<String> r = RankedSums.rank(c, kept, later(days, settled.get(), period, null), keys,
-                    page);
-            if (!SettledWindow.bounds(c).equals(settled)) {
+            Optional<RankedSums.Ranking<String>> r = fromSettled(c, "domain_settled", "domain",
+                    "domain, failed, reports, successful, CAST(NULL AS DATE), last_day", "failed", settled, days,
+                    period, v, keys, page);
+            if (r.isEmpty()) {
                 return Optional.empty();
             }
-            List<DomainSummary> sums = r.page().stream().map(CorrectedSumsQueries::summary).toList();
-            return Optional.of(new Page<>(DashboardQueries.withReporters(c, sums, period, v), r.total(),
+            List<DomainSummary> sums = r.get().page().stream().map(CorrectedSumsQueries::summary).toList();
+            return Optional.of(new Page<>(DashboardQueries.withReporters(c, sums, period, v), r.get().total(),
                     page.limit(), page.offset()));
         }
         if (!fewDaysOutside(stored, period)) {
@@ -118,6 +110,21 @@ final class CorrectedSumsQueries {
         return new DomainSummary(row.key(), s.present(), 0, s.other(), s.rank(), s.lastDay());
     }
 
+    /**
+     * The ranking from a settled table ({@code columns}: the key and the five of {@link RankedSums.Sums}) plus the
+     * days of the period after it ({@code days}: their rows summed per key over a span, two parameters). Empty when
+     * the sums were built again meanwhile (the day changed between two statements: the rows may be of two windows).
+     */
+    private static <K extends Comparable<K>> Optional<RankedSums.Ranking<K>> fromSettled(Connection c, String table,
+            String key, String columns, String rankColumn, Optional<SettledWindow.Bounds> settled, String days,
+            Period period, Visibility v, RankedSums.KeyReader<K> keys, PageRequest page) throws SQLException {
+        RankedSums.Kept kept = new RankedSums.Kept(table, key, columns, rankColumn, "view_mode = ?",
+                List.of(v.mode()), "view_mode, " + rankColumn + " DESC, " + key,
+                Sql.count(c, "SELECT COUNT(*) FROM " + table + " WHERE view_mode = ?", v.mode()));
+        RankedSums.Ranking<K> r = RankedSums.rank(c, kept, later(days, settled.get(), period), keys, page);
+        return SettledWindow.bounds(c).equals(settled) ? Optional.of(r) : Optional.empty();
+    }
+
     /** Whether the settled sums serve the period: it starts on their first day and does not end before their last. */
     private static boolean serves(Optional<SettledWindow.Bounds> settled, Period period) {
         return settled.isPresent() && period.from().equals(settled.get().firstDay())
@@ -140,12 +147,11 @@ final class CorrectedSumsQueries {
     }
 
     /** The day rows of the period after the settled days, to add. */
-    private static List<RankedSums.Correction> later(String days, SettledWindow.Bounds settled, Period period,
-                                                    String resultType) {
+    private static List<RankedSums.Correction> later(String days, SettledWindow.Bounds settled, Period period) {
         if (!period.to().isAfter(settled.lastDay())) {
             return List.of();
         }
-        return List.of(correction(days, resultType, new Period(settled.lastDay().plusDays(1), period.to()), false));
+        return List.of(correction(days, null, new Period(settled.lastDay().plusDays(1), period.to()), false));
     }
 
     /** The day rows of the stored days before and after the period, to subtract. */

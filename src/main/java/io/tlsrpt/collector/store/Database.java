@@ -108,10 +108,11 @@ public final class Database {
     }
 
     private <T> T once(SqlWork<T> work) throws SQLException {
+        int[] held = SettledWindow.Lock.held();
         try {
             return onceOnConnection(work);
         } finally {
-            SettledWindow.Lock.releaseHeld(); // after the commit or rollback: see SettledWindow
+            SettledWindow.Lock.releaseSince(held); // after the commit or rollback: see SettledWindow
         }
     }
 

@@ -167,12 +167,20 @@ public final class SettledWindow {
             }
         }
 
-        /** Releases what this thread holds of the H2 lock: called by {@link Database} when a transaction ends. */
-        static void releaseHeld() {
-            while (H2.getReadHoldCount() > 0) {
+        /** What this thread holds of the H2 lock (shared and exclusive holds), to give back to it later. */
+        static int[] held() {
+            return new int[]{H2.getReadHoldCount(), H2.getWriteHoldCount()};
+        }
+
+        /**
+         * Releases what this thread took of the H2 lock since {@code before} ({@link #held}): called by
+         * {@link Database} when a transaction ends (a transaction run inside another keeps the outer one's).
+         */
+        static void releaseSince(int[] before) {
+            while (H2.getReadHoldCount() > before[0]) {
                 H2.readLock().unlock();
             }
-            while (H2.isWriteLockedByCurrentThread()) {
+            while (H2.getWriteHoldCount() > before[1]) {
                 H2.writeLock().unlock();
             }
         }
@@ -184,6 +192,5 @@ public final class SettledWindow {
                 ps.executeQuery().close();
             }
         }
-
     }
 }
