@@ -17,9 +17,10 @@ import java.util.function.Function;
  * The roll-ups, changed in the transaction that stores or removes a report's rows, so that they always equal the
  * figures computed from those rows: per day daily_domain, daily_failure (finest: reporter and IP pair),
  * failure_group_day, failure_group_reporter_day (V10) and daily_report; over everything, per view mode,
- * domain_total, domain_reporter_total and failure_group_total with their row counts (schema V6). Adding and removing
- * use the same contributions with opposite signs; the V6 and V10 rows are derived from the same contributions in
- * {@link Delta#apply}.
+ * domain_total, domain_reporter_total and failure_group_total with their row counts (schema V6); for the settled days
+ * of the default period, domain_settled and failure_group_settled (V13, {@link SettledWindow}: only contributions of
+ * those days, under the lock that keeps a rebuild out). Adding and removing use the same contributions with opposite
+ * signs; the V6, V10 and V13 rows are derived from the same contributions in {@link Delta#apply}.
  *
  * <p>A {@link Delta} sums the contributions of any number of reports of one transaction per roll-up row and changes
  * each row once ({@link Delta#apply}), in the order of the row keys, with JDBC batches: storing many reports in one
