@@ -84,7 +84,7 @@ final class CorrectedSumsQueries {
                 return Optional.empty();
             }
             List<DomainSummary> sums = r.get().page().stream().map(CorrectedSumsQueries::summary).toList();
-            return Optional.of(new Page<>(DashboardQueries.withReporters(c, sums, period, v), r.get().total(),
+            return Optional.of(new Page<>(DashboardQueries.withReporters(c, sums, period, stored, v), r.get().total(),
                     page.limit(), page.offset()));
         }
         if (!fewDaysOutside(stored, period)) {
@@ -100,7 +100,7 @@ final class CorrectedSumsQueries {
             items.add(summary(row.corrected() ? new RankedSums.Row<>(row.key(), withDays(row.sums(), null,
                     edgeDay(c, "daily_domain", "domain", row.key(), period, v, "DESC")), true) : row));
         }
-        return Optional.of(new Page<>(DashboardQueries.withReporters(c, items, period, v), r.total(), page.limit(),
+        return Optional.of(new Page<>(DashboardQueries.withReporters(c, items, period, stored, v), r.total(), page.limit(),
                 page.offset()));
     }
 

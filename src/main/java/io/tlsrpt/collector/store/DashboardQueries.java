@@ -84,20 +84,21 @@ public final class DashboardQueries {
                     period.from(), period.to());
             return new Page<>(sums, total, page.limit(), page.offset());
         }
-        return new Page<>(withReporters(c, sums, period, visibility), total, page.limit(), page.offset());
+        return new Page<>(withReporters(c, sums, period, Coverage.storedDays(c), visibility), total, page.limit(),
+                page.offset());
     }
 
     /**
      * The page's domains with the number of their reporters in the period, counted for these domains only (by key:
      * {@link Sql#forKeys}). When the period reaches the last stored day: the domain's rows of domain_reporter_total
      * whose last day is in it (V13; a big domain has a few dozen). Otherwise its day rows in the period.
+     * {@code stored}: the first and last stored day ({@link Coverage#storedDays}), null when nothing is stored.
      */
-    static List<DomainSummary> withReporters(Connection c, List<DomainSummary> sums, Period period,
+    static List<DomainSummary> withReporters(Connection c, List<DomainSummary> sums, Period period, Period stored,
                                              Visibility visibility) throws SQLException {
         if (sums.isEmpty()) {
             return sums;
         }
-        Period stored = Coverage.storedDays(c);
         List<String> domains = sums.stream().map(DomainSummary::domain).toList();
         Map<String, Long> reporters = new HashMap<>();
         if (stored == null || !period.to().isBefore(stored.to())) {

@@ -129,14 +129,10 @@ final class RankedSums {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, args);
-            read(ps, keys, into);
-        }
-    }
-
-    private static <K> void read(PreparedStatement ps, KeyReader<K> keys, Map<K, Sums> into) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                put(rs, keys, into);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    put(rs, keys, into);
+                }
             }
         }
     }
