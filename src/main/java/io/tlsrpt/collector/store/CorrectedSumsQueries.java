@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The domain list and the failure list (without domain or reporter) over a period that is not everything stored,
+ * The domain list and the failure list (without domain) over a period that is not everything stored,
  * from kept sums corrected by a few days ({@link RankedSums}), when such sums serve the period:
  * <ul>
  *   <li>the default period (the last 30 days): the sums of its settled days (schema V13, {@link SettledWindow})
  *   plus the day rows of yesterday and today;</li>
  *   <li>a period that leaves out fewer stored days than it holds (a year back from today in a store of 400 days):
- *   the sums over everything (V6) less the day rows of the stored days outside it.</li>
+ *   the sums over everything (V6) less the day rows of the stored days outside it;</li>
+ *   <li>the failure list of one reporter over such a period: its sums over every settled day (V14) less the days
+ *   outside the period, plus yesterday's and today's rows.</li>
  * </ul>
  * Empty otherwise: the caller sums the period's day rows. The answers are those of summing the days
  * (SettledWindowTest, ListPathsTest).
@@ -64,6 +66,64 @@ final class CorrectedSumsQueries {
             rows.add(row.corrected() ? new RankedSums.Row<>(row.key(), withDays(row.sums(),
                     edgeDay(c, "failure_group_day", "group_id", row.key(), period, v, "ASC"),
                     edgeDay(c, "failure_group_day", "group_id", row.key(), period, v, "DESC")), true) : row);
+        }
+        return Optional.of(new RankedSums.Ranking<>(rows, r.total()));
+    }
+
+    /**
+     * The failure groups of one reporter (without domain), from its sums over every settled day (V14), less the rows
+     * of the settled days outside the period, plus those of the period's days after them: when the period holds more
+     * of the settled days than it leaves out (a year back from today, everything). Empty otherwise (the default
+     * period: the caller sums the reporter's 30 days).
+     */
+    static Optional<RankedSums.Ranking<Long>> reporterFailureGroups(Connection c, FailureFilter filter,
+                                                                   Period stored, PageRequest page)
+            throws SQLException {
+        Optional<SettledWindow.Bounds> settled = SettledWindow.bounds(c);
+        if (settled.isEmpty() || stored == null || stored.from().isAfter(settled.get().lastDay())) {
+            return Optional.empty();
+        }
+        Period kept = new Period(stored.from(), settled.get().lastDay());
+        Period period = filter.period();
+        if (!fewDaysOutside(kept, period)) {
+            return Optional.empty();
+        }
+        Visibility v = filter.visibility();
+        String reporter = Rollups.organizationKey(filter.organization());
+        String result = filter.resultType();
+        String days = "SELECT d.group_id, SUM(d.sessions), SUM(d.details), 0, MIN(d.utc_day), MAX(d.utc_day) "
+                + "FROM failure_group_reporter_day d" + (result != null ? " JOIN failure_group g ON g.id = d.group_id"
+                : "") + " WHERE d.organization_key = ?" + (result != null ? " AND g.result_type = ?" : "")
+                + " AND d.utc_day BETWEEN ? AND ?" + v.sql("d") + " GROUP BY d.group_id";
+        List<Object> keyArgs = result != null ? List.of(reporter, result) : List.of(reporter);
+        List<RankedSums.Correction> corrections = new ArrayList<>();
+        for (Period span : outsideSpans(kept, period)) {
+            corrections.add(correction(days, keyArgs, span, true));
+        }
+        if (period.to().isAfter(kept.to())) { // yesterday and today
+            corrections.add(correction(days, keyArgs, new Period(max(period.from(), kept.to().plusDays(1)),
+                    period.to()), false));
+        }
+        // A result type is the group's: the sums joined with the groups, read in rank order until the page is full.
+        String table = "failure_group_reporter_settled s" + (result != null
+                ? " JOIN failure_group g ON g.id = s.group_id" : "");
+        String where = "s.view_mode = ? AND s.organization_key = ?" + (result != null ? " AND g.result_type = ?" : "");
+        List<Object> args = new ArrayList<>(List.of(v.mode()));
+        args.addAll(keyArgs);
+        RankedSums.Kept sums = new RankedSums.Kept(table, "s.group_id",
+                "s.group_id, s.sessions, s.details, 0, s.first_day, s.last_day", "s.sessions", where, args,
+                "s.view_mode, s.organization_key, s.sessions DESC, s.group_id",
+                Sql.count(c, "SELECT COUNT(*) FROM " + table + " WHERE " + where, args.toArray()));
+        RankedSums.Ranking<Long> r = RankedSums.rank(c, sums, corrections, rs -> rs.getLong(1), page);
+        if (!SettledWindow.bounds(c).equals(settled)) {
+            return Optional.empty(); // moved on between two statements: the rows may be of two sets of days
+        }
+        String rowDays = "failure_group_reporter_day d WHERE d.organization_key = ? AND d.group_id = ?";
+        List<RankedSums.Row<Long>> rows = new ArrayList<>();
+        for (RankedSums.Row<Long> row : r.page()) {
+            rows.add(row.corrected() ? new RankedSums.Row<>(row.key(), withDays(row.sums(),
+                    edgeDay(c, rowDays, List.of(reporter, row.key()), period, v, "ASC"),
+                    edgeDay(c, rowDays, List.of(reporter, row.key()), period, v, "DESC")), true) : row);
         }
         return Optional.of(new RankedSums.Ranking<>(rows, r.total()));
     }
@@ -151,12 +211,13 @@ final class CorrectedSumsQueries {
         if (!period.to().isAfter(settled.lastDay())) {
             return List.of();
         }
-        return List.of(correction(days, null, new Period(settled.lastDay().plusDays(1), period.to()), false));
+        return List.of(correction(days, List.of(), new Period(settled.lastDay().plusDays(1), period.to()), false));
     }
 
     /** The day rows of the stored days before and after the period, to subtract. */
     private static List<RankedSums.Correction> outside(String days, Period stored, Period period, String resultType) {
-        return outsideSpans(stored, period).stream().map(p -> correction(days, resultType, p, true)).toList();
+        List<Object> keyArgs = resultType != null ? List.of(resultType) : List.of();
+        return outsideSpans(stored, period).stream().map(p -> correction(days, keyArgs, p, true)).toList();
     }
 
     /** The spans of stored days before and after the period. */
@@ -179,11 +240,10 @@ final class CorrectedSumsQueries {
         return a.isAfter(b) ? a : b;
     }
 
-    private static RankedSums.Correction correction(String days, String resultType, Period span, boolean subtract) {
-        List<Object> args = new ArrayList<>();
-        if (resultType != null) {
-            args.add(resultType);
-        }
+    /** Day rows of a span: {@code days} takes {@code keyArgs}, then the span's first and last day. */
+    private static RankedSums.Correction correction(String days, List<Object> keyArgs, Period span,
+                                                    boolean subtract) {
+        List<Object> args = new ArrayList<>(keyArgs);
         args.add(span.from());
         args.add(span.to());
         return new RankedSums.Correction(days, args, subtract);
@@ -199,10 +259,18 @@ final class CorrectedSumsQueries {
      */
     private static LocalDate edgeDay(Connection c, String table, String key, Object value, Period period,
                                      Visibility v, String direction) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT d.utc_day FROM " + table + " d WHERE d." + key
-                + " = ? AND d.utc_day BETWEEN ? AND ?" + v.sql("d") + " ORDER BY d.utc_day " + direction
-                + " FETCH FIRST 1 ROWS ONLY")) {
-            Sql.bind(ps, value, period.from(), period.to());
+        return edgeDay(c, table + " d WHERE d." + key + " = ?", List.of(value), period, v, direction);
+    }
+
+    /** The same for the rows {@code rows} selects ("table d WHERE ...", with {@code args}). */
+    private static LocalDate edgeDay(Connection c, String rows, List<Object> args, Period period, Visibility v,
+                                     String direction) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.utc_day FROM " + rows + " AND d.utc_day BETWEEN ? "
+                + "AND ?" + v.sql("d") + " ORDER BY d.utc_day " + direction + " FETCH FIRST 1 ROWS ONLY")) {
+            List<Object> all = new ArrayList<>(args);
+            all.add(period.from());
+            all.add(period.to());
+            Sql.bind(ps, all.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getObject(1, LocalDate.class) : null;
             }

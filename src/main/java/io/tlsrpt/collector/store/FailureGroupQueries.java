@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * The failure list: groups of (policy domain, policy type, result type, receiving MX), the most failed sessions
- * first. Four ways to one answer, chosen by the filter, so that no page sums more rows than it must:
+ * first. Five ways to one answer, chosen by the filter, so that no page sums more rows than it must:
  * <ul>
  *   <li>a period that covers every stored day, without domain or reporter: a page of the index of
  *   failure_group_total (the sums over everything, per view mode), however many reports are stored;</li>
@@ -27,23 +27,26 @@ import java.util.TreeSet;
  *   days than it holds: sums kept for other days, corrected by the day rows of the few days where they differ
  *   (CorrectedSumsQueries);</li>
  *   <li>otherwise, without reporter: failure_group_day summed over the period (for one domain, only its groups);</li>
- *   <li>with a reporter: failure_group_reporter_day, the same sums per reporter, read from the reporter's key range
- *   of the period.</li>
+ *   <li>with a reporter but no domain, over a period that holds most settled days (a year back from today): the
+ *   reporter's sums over the settled days (V14), corrected by a few days (CorrectedSumsQueries);</li>
+ *   <li>otherwise with a reporter: failure_group_reporter_day, the same sums per reporter, read from the reporter's
+ *   key range of the period.</li>
  * </ul>
- * The four give the same groups in the same order (sessions descending, then the group's id).
+ * The five give the same groups in the same order (sessions descending, then the group's id).
  */
 final class FailureGroupQueries {
     private FailureGroupQueries() {
     }
 
     static Page<FailureGroup> failures(Connection c, FailureFilter filter, PageRequest page) throws SQLException {
-        if (filter.organization() == null && filter.domain() == null) {
+        if (filter.domain() == null) {
             Period stored = Coverage.storedDays(c);
-            if (Coverage.covers(stored, filter.period())) {
+            if (filter.organization() == null && Coverage.covers(stored, filter.period())) {
                 return fromTotals(c, filter, page);
             }
-            Optional<RankedSums.Ranking<Long>> corrected = CorrectedSumsQueries.failureGroups(c, filter, stored,
-                    page);
+            Optional<RankedSums.Ranking<Long>> corrected = filter.organization() == null
+                    ? CorrectedSumsQueries.failureGroups(c, filter, stored, page)
+                    : CorrectedSumsQueries.reporterFailureGroups(c, filter, stored, page);
             if (corrected.isPresent()) {
                 List<Ranked> ranked = corrected.get().page().stream().map(r -> new Ranked(r.key(), r.sums().rank(),
                         r.sums().present(), r.sums().firstDay(), r.sums().lastDay())).toList();

@@ -285,16 +285,25 @@ final class Rollups {
             Map<String, String> reporterKeys = new HashMap<>();
             Map<ModeGroup, Sum> totals = new HashMap<>();
             Map<ModeGroup, Sum> settledSums = new HashMap<>();
+            Map<ModeReporterGroup, Sum> reporterSettled = new HashMap<>();
             failures.forEach((k, s) -> {
                 long id = ids.get(group(k));
                 Sum d = days.computeIfAbsent(new GroupDay(id, k.day, k.authenticated, k.foreign), x -> new Sum());
                 d.sessions += s.sessions;
                 d.details += s.details;
-                Sum r = reporterDays.computeIfAbsent(new ReporterGroupDay(reporterKeys.computeIfAbsent(k.org,
-                        Rollups::organizationKey), k.day, id, k.authenticated, k.foreign), x -> new Sum());
+                String reporter = reporterKeys.computeIfAbsent(k.org, Rollups::organizationKey);
+                Sum r = reporterDays.computeIfAbsent(new ReporterGroupDay(reporter, k.day, id, k.authenticated,
+                        k.foreign), x -> new Sum());
                 r.sessions += s.sessions;
                 r.details += s.details;
                 for (int mode : Visibility.modesOf(k.authenticated, k.foreign)) {
+                    if (settled.isPresent() && settled.get().settles(k.day)) {
+                        Sum w = reporterSettled.computeIfAbsent(new ModeReporterGroup(mode, reporter, id),
+                                x -> new Sum());
+                        w.sessions += s.sessions;
+                        w.details += s.details;
+                        w.days(k.day, s);
+                    }
                     Sum t = totals.computeIfAbsent(new ModeGroup(mode, id, k.domain, k.resultType), x -> new Sum());
                     t.sessions += s.sessions;
                     t.details += s.details;
@@ -329,6 +338,7 @@ final class Rollups {
                             authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().groupId);
                 }
             }
+            applyReporterSettled(c, changed(reporterSettled), settled);
             if (settledSums.isEmpty()) {
                 return;
             }
@@ -352,6 +362,64 @@ final class Rollups {
                 }
             }
         }
+    }
+
+    /**
+     * failure_group_reporter_settled (V14): changed sums of the reporters' settled days; a row that lost
+     * contributions has its first and last day read again from the reporter's days of its group (their index).
+     */
+    private static void applyReporterSettled(Connection c, List<Keyed<ModeReporterGroup>> changes,
+                                             Optional<SettledWindow.Bounds> settled) throws SQLException {
+        REPORTER_SETTLED.apply(c, changes, REPORTER_SETTLED_ORDER, e -> null);
+        for (Keyed<ModeReporterGroup> e : changes) {
+            if (e.sum().removed) {
+                String days = " FROM failure_group_reporter_day d WHERE d.organization_key = ? AND d.group_id = ? "
+                        + "AND d.utc_day <= ?" + MODE_CONDITION;
+                Object[] dayArgs = {e.k().organizationKey, e.k().groupId, settled.get().lastDay(),
+                        authenticatedOnly(e.k().mode), ownOnly(e.k().mode)};
+                List<Object> args = new ArrayList<>(List.of(dayArgs));
+                args.addAll(List.of(dayArgs));
+                args.addAll(List.of(e.k().mode, e.k().organizationKey, e.k().groupId));
+                ProcessingWriter.exec(c, "UPDATE failure_group_reporter_settled SET first_day = COALESCE((SELECT "
+                        + "MIN(d.utc_day)" + days + "), first_day), last_day = COALESCE((SELECT MAX(d.utc_day)" + days
+                        + "), last_day) WHERE view_mode = ? AND organization_key = ? AND group_id = ?",
+                        args.toArray());
+            }
+        }
+    }
+
+    /**
+     * Adds the reporters' days {@code from}..{@code to} to failure_group_reporter_settled (V14), when they become
+     * settled ({@link SettledWindow#refresh}, under the exclusive lock). One pass over the day rows (they are keyed by
+     * reporter first, so a day is a scan), summed per reporter, group and flags, then per view mode.
+     */
+    static void addReporterDays(Connection c, LocalDate from, LocalDate to) throws SQLException {
+        Map<ModeReporterGroup, Sum> sums = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.organization_key, d.group_id, d.authenticated, "
+                + "d.foreign_domain, SUM(d.sessions), SUM(d.details), MIN(d.utc_day), MAX(d.utc_day) "
+                + "FROM failure_group_reporter_day d WHERE d.utc_day BETWEEN ? AND ? GROUP BY d.organization_key, "
+                + "d.group_id, d.authenticated, d.foreign_domain")) {
+            Sql.bind(ps, from, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Sum days = new Sum();
+                    days.sessions = rs.getLong(5);
+                    days.details = rs.getLong(6);
+                    days.added = true;
+                    LocalDate first = rs.getObject(7, LocalDate.class);
+                    LocalDate last = rs.getObject(8, LocalDate.class);
+                    for (int mode : Visibility.modesOf(rs.getBoolean(3), rs.getBoolean(4))) {
+                        Sum s = sums.computeIfAbsent(new ModeReporterGroup(mode, rs.getString(1), rs.getLong(2)),
+                                x -> new Sum());
+                        s.sessions += days.sessions;
+                        s.details += days.details;
+                        s.days(first, days);
+                        s.days(last, days);
+                    }
+                }
+            }
+        }
+        REPORTER_SETTLED.apply(c, changed(sums), REPORTER_SETTLED_ORDER, e -> null);
     }
 
     /** The rows of a day table that count in a view mode (two parameters: authenticated only, own domains only). */
@@ -396,6 +464,13 @@ final class Rollups {
 
     private record ModeGroup(int mode, long groupId, String domain, String resultType) {
     }
+
+    private record ModeReporterGroup(int mode, String organizationKey, long groupId) {
+    }
+
+    private static final Comparator<Keyed<ModeReporterGroup>> REPORTER_SETTLED_ORDER = Comparator
+            .comparingInt((Keyed<ModeReporterGroup> e) -> e.k().mode).thenComparing(e -> e.k().organizationKey)
+            .thenComparingLong(e -> e.k().groupId);
 
     private record ReporterGroupDay(String organizationKey, LocalDate day, long groupId, boolean authenticated,
                                     boolean foreign) {
@@ -537,6 +612,23 @@ final class Rollups {
             e -> e.sum.details < 0,
             "DELETE FROM failure_group_settled WHERE view_mode = ? AND group_id = ? AND details <= 0",
             e -> new Object[]{e.k.mode, e.k.groupId});
+
+    private static final RollupRows<Keyed<ModeReporterGroup>> REPORTER_SETTLED = new RollupRows<>(
+            "UPDATE failure_group_reporter_settled SET sessions = sessions + ?, details = details + ?, "
+                    + "first_day = LEAST(first_day, COALESCE(CAST(? AS DATE), first_day)), "
+                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)) "
+                    + "WHERE view_mode = ? AND organization_key = ? AND group_id = ?",
+            e -> new Object[]{e.sum.sessions, e.sum.details, e.sum.first, e.sum.last, e.k.mode, e.k.organizationKey,
+                    e.k.groupId},
+            e -> e.sum.details > 0,
+            "INSERT INTO failure_group_reporter_settled (view_mode, organization_key, group_id, sessions, details, "
+                    + "first_day, last_day) VALUES (?,?,?,?,?,?,?)",
+            e -> new Object[]{e.k.mode, e.k.organizationKey, e.k.groupId, e.sum.sessions, e.sum.details, e.sum.first,
+                    e.sum.last},
+            e -> e.sum.details < 0,
+            "DELETE FROM failure_group_reporter_settled WHERE view_mode = ? AND organization_key = ? AND group_id = ? "
+                    + "AND details <= 0",
+            e -> new Object[]{e.k.mode, e.k.organizationKey, e.k.groupId});
 
     private record Keyed<K>(String key, K k, Sum sum) {
     }

@@ -18,9 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The settled days of the dashboard's default period and their sums (schema V13): from the period's first day to
- * the day before yesterday (UTC). A report covers one UTC day and is sent after that day ends (RFC 8460 §4.1), so
+ * the day before yesterday (UTC); and the reporters' failure groups summed over every day up to that day (V14). A report covers one UTC day and is sent after that day ends (RFC 8460 §4.1), so
  * yesterday's reports arrive today and the days before that change only by late reports. The lists over the default
- * period read these sums ranked and add the few rows of the days after them ({@link SettledWindowQueries}).
+ * period read these sums ranked and add the few rows of the days after them ({@link CorrectedSumsQueries}).
  *
  * <p>Built again from the day roll-ups when the day changes ({@link #refresh}); changed by processing for the
  * contributions of settled days ({@code Rollups.Delta}). The two never overlap: every transaction that changes the
@@ -35,7 +35,18 @@ public final class SettledWindow {
         boolean contains(LocalDate day) {
             return !day.isBefore(firstDay) && !day.isAfter(lastDay);
         }
+
+        /** Whether the day is settled: in the reporters' sums over every settled day (V14). */
+        boolean settles(LocalDate day) {
+            return !day.isAfter(lastDay);
+        }
     }
+
+    /**
+     * The most days by which the reporters' sums are moved on by adding days; further (the collector was stopped
+     * for weeks), or backwards (the clock was set back), they are built again.
+     */
+    static final int MOST_DAYS_ADDED = 7;
 
     /** How long a rebuild waits for the transactions that change roll-ups; it tries again at the next refresh. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(10);
@@ -70,7 +81,9 @@ public final class SettledWindow {
             if (bounds(c).equals(wanted)) {
                 return false;
             }
+            Optional<Bounds> before = bounds(c);
             rebuild(c, wanted.get());
+            moveReporterSums(c, before, wanted.get());
             return true;
         });
     }
@@ -113,6 +126,28 @@ public final class SettledWindow {
         }
         ProcessingWriter.exec(c, "INSERT INTO settled_window (id, first_day, last_day, built_at) VALUES (1, ?, ?, ?)",
                 b.firstDay(), b.lastDay(), OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+    }
+
+    /**
+     * Makes failure_group_reporter_settled (V14) the sums of every day up to the new last day: adds the days that
+     * became settled since {@code before}, or builds them again from all the reporters' days.
+     */
+    private static void moveReporterSums(Connection c, Optional<Bounds> before, Bounds b) throws SQLException {
+        if (before.isPresent() && !b.lastDay().isBefore(before.get().lastDay())
+                && !b.lastDay().isAfter(before.get().lastDay().plusDays(MOST_DAYS_ADDED))) {
+            if (b.lastDay().isAfter(before.get().lastDay())) {
+                Rollups.addReporterDays(c, before.get().lastDay().plusDays(1), b.lastDay());
+            }
+            return;
+        }
+        ProcessingWriter.exec(c, "DELETE FROM failure_group_reporter_settled");
+        for (int mode = 0; mode < 4; mode++) {
+            ProcessingWriter.exec(c, "INSERT INTO failure_group_reporter_settled (view_mode, organization_key, "
+                    + "group_id, sessions, details, first_day, last_day) SELECT ?, d.organization_key, d.group_id, "
+                    + "SUM(d.sessions), SUM(d.details), MIN(d.utc_day), MAX(d.utc_day) FROM failure_group_reporter_day d "
+                    + "WHERE d.utc_day <= ?" + Rollups.MODE_CONDITION + " GROUP BY d.organization_key, d.group_id",
+                    mode, b.lastDay(), (mode & 1) != 0, (mode & 2) != 0);
+        }
     }
 
     /**

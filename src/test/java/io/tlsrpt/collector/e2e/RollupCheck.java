@@ -168,6 +168,28 @@ public final class RollupCheck {
                             + "FROM domain_settled WHERE view_mode = " + mode, 1),
                             "domain_settled, view mode " + mode + ", against the raw rows");
                     compared += groupSettledRaw.size() + domainSettledRaw.size();
+                    // V14: per reporter and group over every day up to the last settled day
+                    Map<String, String> reporterSettledRaw = new TreeMap<>();
+                    for (Map.Entry<String, String> e : groups(c, "SELECT r.organization_name, p.domain, "
+                            + "p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, ''), "
+                            + "SUM(f.failed_session_count), COUNT(*), MIN(r.utc_day), MAX(r.utc_day) FROM "
+                            + "failure_detail f JOIN policy p ON p.id = f.policy_id JOIN report r ON r.id = f.report_id"
+                            + where + " AND r.utc_day <= DATE '" + settled[1] + "' GROUP BY r.organization_name, "
+                            + "p.domain, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, '')", 5)
+                            .entrySet()) {
+                        int bar = e.getKey().indexOf(" | ");
+                        reporterSettledRaw.put(reporterKey(e.getKey().substring(0, bar)) + e.getKey().substring(bar),
+                                e.getValue());
+                    }
+                    assertEquals(reporterSettledRaw, groups(c, "SELECT s.organization_key, g.domain, g.policy_type, "
+                            + "g.result_type, g.receiving_mx, s.sessions, s.details, s.first_day, s.last_day FROM "
+                            + "failure_group_reporter_settled s JOIN failure_group g ON g.id = s.group_id "
+                            + "WHERE s.view_mode = " + mode, 5),
+                            "failure_group_reporter_settled, view mode " + mode + ", against the raw rows");
+                    compared += reporterSettledRaw.size();
+                } else {
+                    assertEquals(0, scalar(c, "SELECT COUNT(*) FROM failure_group_reporter_settled"),
+                            "no reporters' settled sums without a settled window");
                 }
                 Map<String, String> groupRaw = groups(c, groupTotalRaw(where), 4);
                 assertEquals(groupRaw, groups(c, GROUP_TOTAL_ROLLUP + mode, 4),

@@ -112,8 +112,9 @@ class ListPathsTest {
                     }
                 }
             }
-            // The reporter filter (failure_group_reporter_day) against the failure details of that reporter's
-            // reports, alone and with a domain or a result type, in every view mode, over everything and a month.
+            // The reporter filter (failure_group_reporter_day, or its settled sums) against the failure details of
+            // that reporter's reports, alone and with a domain or a result type, in every view mode, over everything,
+            // a month and a year back.
             String reporter = db.read(c -> {
                 try (var rs = c.createStatement().executeQuery("SELECT organization_name FROM report "
                         + "GROUP BY organization_name ORDER BY COUNT(*) DESC, organization_name FETCH FIRST 1 ROWS ONLY")) {
@@ -121,11 +122,16 @@ class ListPathsTest {
                     return rs.getString(1);
                 }
             });
+            // A year back from today (a day short of the store) reads the reporter's settled sums (V14).
+            collector.context().getBean(SettledWindow.class).refresh(today);
+            Period dayShort = new Period(stored.from().plusDays(1), today);
+            assertTrue(db.read(c -> CorrectedSumsQueries.reporterFailureGroups(c, new FailureFilter(dayShort, null,
+                    null, reporter, Visibility.ALL), stored, new PageRequest(1, 0))).isPresent());
             int compared = 0;
             for (boolean authenticated : new boolean[]{false, true}) {
                 for (boolean own : new boolean[]{false, true}) {
                     Visibility v = new Visibility(authenticated, own);
-                    for (Period period : List.of(all, month)) {
+                    for (Period period : List.of(all, month, dayShort)) {
                         FailureFilter byReporter = new FailureFilter(period, null, null, reporter, v);
                         List<FailureGroup> groups = allPages(p -> db.read(c -> FailureGroupQueries.failures(c,
                                 byReporter, p)));

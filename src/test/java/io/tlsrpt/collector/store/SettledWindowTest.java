@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The default period's lists read from the settled sums (schema V13) equal the lists summed from the days, item for
  * item and page by page, in every view mode: after the first build, after late reports for settled days (changed by
  * processing), after the retention purge removed settled days' reports, after the day changed, and after rebuilds
- * that ran while processing stored reports (the lock). RollupCheck compares the settled sums with the raw rows each
+ * that ran while processing stored reports (the lock). So do the reporters' failure lists from their sums over the
+ * settled days (V14), moved on by a day or built again. RollupCheck compares the settled sums with the raw rows each
  * time.
  */
 class SettledWindowTest {
@@ -113,6 +116,52 @@ class SettledWindowTest {
                 compared += groups.size() + domains.size();
             }
         }
+        return compared + assertSameReporterLists(db, day);
+    }
+
+    /**
+     * The failure lists of the biggest and the smallest reporter from their sums over the settled days (V14) equal
+     * those summed from their days, over periods that add yesterday and today, subtract days at the start, and
+     * subtract days at both ends, alone and with a result type, in every view mode; answers the items compared.
+     */
+    private static int assertSameReporterLists(Database db, LocalDate day) {
+        Period stored = db.read(Coverage::storedDays);
+        List<String> reporters = db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT organization_name FROM report GROUP BY "
+                    + "organization_name ORDER BY COUNT(*) DESC, organization_name")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return List.of(out.get(0), out.get(out.size() - 1));
+        });
+        int compared = 0;
+        for (String reporter : reporters) {
+            for (Period period : List.of(new Period(stored.from(), day), new Period(stored.from().plusDays(1), day),
+                    new Period(stored.from().plusDays(2), day.minusDays(3)))) {
+                for (boolean authenticated : new boolean[]{false, true}) {
+                    for (boolean own : new boolean[]{false, true}) {
+                        Visibility v = new Visibility(authenticated, own);
+                        FailureFilter f = new FailureFilter(period, null, null, reporter, v);
+                        assertTrue(db.read(c -> CorrectedSumsQueries.reporterFailureGroups(c, f, stored,
+                                new PageRequest(1, 0))).isPresent(), "the reporter's settled sums serve " + period);
+                        var groups = allPages(p -> db.read(c -> FailureGroupQueries.failures(c, f, p)));
+                        assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, f, p))), groups,
+                                "failure list of " + reporter + ", " + period + ", " + v);
+                        if (!groups.isEmpty()) {
+                            FailureFilter oneResult = new FailureFilter(period, null, groups.get(0).resultType(),
+                                    reporter, v);
+                            assertEquals(allPages(p -> db.read(c -> FailureGroupQueries.fromDays(c, oneResult, p))),
+                                    allPages(p -> db.read(c -> FailureGroupQueries.failures(c, oneResult, p))),
+                                    "failure list of " + reporter + ", one result type, " + period + ", " + v);
+                        }
+                        compared += groups.size();
+                    }
+                }
+            }
+        }
+        assertTrue(compared > 50, "reporters' groups compared: " + compared);
         return compared;
     }
 }
