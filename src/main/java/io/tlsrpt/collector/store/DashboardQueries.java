@@ -102,13 +102,14 @@ public final class DashboardQueries {
         List<String> domains = sums.stream().map(DomainSummary::domain).toList();
         Map<String, Long> reporters = new HashMap<>();
         if (stored == null || !period.to().isBefore(stored.to())) {
-            Sql.forKeys(c, "SELECT domain, COUNT(*) FROM domain_reporter_total WHERE view_mode = ? AND domain IN (KEYS) "
-                    + "AND last_day >= ? GROUP BY domain", domains, List.of(visibility.mode()),
-                    List.of(period.from()), rs -> reporters.put(rs.getString(1), rs.getLong(2)));
+            Sql.forKeys(c, "SELECT domain, COUNT(*) FROM domain_reporter_total JOIN KEYS ON domain = wanted.k "
+                    + "WHERE view_mode = ? AND last_day >= ? GROUP BY domain", domains, List.of(),
+                    List.of(visibility.mode(), period.from()), rs -> reporters.put(rs.getString(1), rs.getLong(2)));
         } else {
-            Sql.forKeys(c, "SELECT domain, COUNT(DISTINCT organization_name) FROM daily_domain WHERE domain IN (KEYS) "
-                    + "AND utc_day BETWEEN ? AND ?" + visibility.sql("") + " GROUP BY domain", domains, List.of(),
-                    List.of(period.from(), period.to()), rs -> reporters.put(rs.getString(1), rs.getLong(2)));
+            Sql.forKeys(c, "SELECT domain, COUNT(DISTINCT organization_name) FROM daily_domain JOIN KEYS ON domain "
+                    + "= wanted.k WHERE utc_day BETWEEN ? AND ?" + visibility.sql("") + " GROUP BY domain", domains,
+                    List.of(), List.of(period.from(), period.to()), rs -> reporters.put(rs.getString(1),
+                            rs.getLong(2)));
         }
         List<DomainSummary> items = new ArrayList<>();
         for (DomainSummary d : sums) {

@@ -97,8 +97,9 @@ final class RankedSums {
             args.add(last);
             read(c, select + " AND " + kept.rankColumn + " = ?", keys, rows, args.toArray());
         }
-        Sql.forKeys(c, select + " AND " + kept.key + " IN (KEYS)", corrected.keySet().stream()
-                .filter(k -> !rows.containsKey(k)).toList(), kept.args, List.of(), rs -> put(rs, keys, rows));
+        Sql.forKeys(c, "SELECT " + kept.columns + " FROM " + kept.table + " JOIN KEYS ON " + kept.key + " = wanted.k "
+                + "WHERE " + kept.where, corrected.keySet().stream().filter(k -> !rows.containsKey(k)).toList(),
+                List.of(), kept.args, rs -> put(rs, keys, rows));
         long total = kept.count;
         List<Row<K>> ranked = new ArrayList<>();
         for (Map.Entry<K, Sums> e : rows.entrySet()) {

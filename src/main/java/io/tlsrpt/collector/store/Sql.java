@@ -69,34 +69,32 @@ final class Sql {
     }
 
     /**
-     * Runs {@code sql}, whose {@code KEYS} stands for a list of parameters, for all {@code keys}: {@code before} binds
-     * the parameters ahead of the list, {@code after} those behind it. H2 looks up "a = ? AND b IN (...)" by the first
-     * column of an index only and filters the rest (at 1,000,000 reports 600-800 ms for 2,600 keys of the primary key
-     * (view_mode, group_id)), so there each key is a look-up of its own (25 ms); PostgreSQL looks up all columns of an
-     * IN list, and a round trip per key would cost more: 500 keys a statement.
+     * Runs {@code sql} for all {@code keys} (distinct; BIGINT or VARCHAR) in one statement: its {@code KEYS} stands
+     * for a table {@code wanted(k)} of the keys, made from one array parameter (UNNEST), which the query joins with
+     * the rows it looks up; {@code before} binds the parameters ahead of it, {@code after} those behind it. Both
+     * databases then look each key up in the index. At 1,000,000 reports, 1,400 keys of the primary key
+     * (view_mode, organization_key, group_id) on H2: 7 ms, against 37 ms for one statement a key and 1.1 s for lists
+     * "IN (?, ...)" of 500 (H2 looks "a = ? AND b IN (...)" up by the first column of an index and filters the rest).
      */
     static void forKeys(Connection c, String sql, List<?> keys, List<?> before, List<?> after, RowReader rows)
             throws SQLException {
         if (keys.isEmpty()) {
             return;
         }
-        int chunk = isH2(c) ? 1 : 500;
-        int size = Math.min(chunk, keys.size());
-        try (PreparedStatement ps = c.prepareStatement(sql.replace("KEYS",
-                String.join(",", java.util.Collections.nCopies(size, "?"))))) {
-            for (int from = 0; from < keys.size(); from += size) {
-                List<Object> args = new java.util.ArrayList<>(before);
-                for (int i = from; i < from + size; i++) { // the last chunk padded with its last key
-                    args.add(keys.get(Math.min(i, keys.size() - 1)));
-                }
-                args.addAll(after);
-                bind(ps, args.toArray());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.read(rs);
-                    }
+        Object[] elements = keys.stream().map(k -> k instanceof String s ? text(s) : k).toArray();
+        java.sql.Array array = c.createArrayOf(keys.get(0) instanceof Number ? "BIGINT" : "VARCHAR", elements);
+        try (PreparedStatement ps = c.prepareStatement(sql.replace("KEYS", "UNNEST(?) AS wanted(k)"))) {
+            List<Object> args = new java.util.ArrayList<>(before);
+            args.add(array);
+            args.addAll(after);
+            bind(ps, args.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.read(rs);
                 }
             }
+        } finally {
+            array.free();
         }
     }
 

@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Sql.forKeys answers each key's rows once, with the parameters before and after the key list bound, whatever the
- * number of keys: one key a statement on H2, 500 on PostgreSQL (the last statement padded with its last key).
+ * Sql.forKeys answers each key's rows once, with the parameters after the key table bound, for 1,235 keys in one
+ * statement (an array parameter), BIGINT and VARCHAR keys.
  */
 class ForKeysTest {
     @TempDir
@@ -31,11 +31,26 @@ class ForKeysTest {
             keys.add(5000); // no row
             List<Integer> found = db.read(c -> {
                 List<Integer> rows = new ArrayList<>();
-                Sql.forKeys(c, "SELECT v FROM (VALUES " + values + ") AS t(v) WHERE v > ? AND v IN (KEYS) AND v < ?",
-                        keys, List.of(10), List.of(1200), rs -> rows.add(rs.getInt(1)));
+                Sql.forKeys(c, "SELECT v FROM (VALUES " + values + ") AS t(v) JOIN KEYS ON v = wanted.k AND v > ? "
+                        + "WHERE v < ?", keys, List.of(), List.of(10, 1200), rs -> rows.add(rs.getInt(1)));
                 return rows;
             });
             assertEquals(IntStream.range(11, 1200).boxed().toList(), found.stream().sorted().toList());
+            // VARCHAR keys, with a parameter ahead of the key table
+            String names = IntStream.rangeClosed(1, 300).mapToObj(i -> "('d" + i + "')")
+                    .collect(Collectors.joining(","));
+            List<String> wanted = new ArrayList<>(IntStream.rangeClosed(5, 200).mapToObj(i -> "d" + i).toList());
+            wanted.add("none");
+            List<String> named = db.read(c -> {
+                List<String> rows = new ArrayList<>();
+                Sql.forKeys(c, "SELECT t.v FROM (SELECT v FROM (VALUES " + names + ") AS x(v) WHERE v <> ?) t "
+                        + "JOIN KEYS ON t.v = wanted.k", wanted, List.of("d7"), List.of(),
+                        rs -> rows.add(rs.getString(1)));
+                return rows;
+            });
+            List<String> expected = new ArrayList<>(wanted.subList(0, wanted.size() - 1));
+            expected.remove("d7");
+            assertEquals(expected.stream().sorted().toList(), named.stream().sorted().toList());
         }
     }
 }
