@@ -38,9 +38,12 @@ final class CorrectedSumsQueries {
         Visibility v = filter.visibility();
         RankedSums.KeyReader<Long> keys = rs -> rs.getLong(1);
         String days = "SELECT d.group_id, SUM(d.sessions), SUM(d.details), 0, MIN(d.utc_day), MAX(d.utc_day) "
-                + "FROM failure_group_day d" + (filter.resultType() != null
-                ? " JOIN failure_group g ON g.id = d.group_id WHERE g.result_type = ? AND" : " WHERE")
-                + " d.utc_day BETWEEN ? AND ?" + v.sql("d") + " GROUP BY d.group_id";
+                + "FROM failure_group_day d WHERE d.utc_day BETWEEN ? AND ?" + v.sql("d") + " GROUP BY d.group_id";
+        if (filter.resultType() != null) {
+            // The days' groups first, then their result type: joined inside, H2 read every day of the result type's
+            // groups (85 ms against 12 at 1,000,000 reports).
+            days = "SELECT x.* FROM (" + days + ") x JOIN failure_group g ON g.id = x.group_id WHERE g.result_type = ?";
+        }
         Optional<SettledWindow.Bounds> settled = SettledWindow.bounds(c);
         if (filter.resultType() == null && serves(settled, period)) {
             return fromSettled(c, "failure_group_settled", "group_id",
@@ -52,13 +55,9 @@ final class CorrectedSumsQueries {
         }
         String where = "view_mode = ?" + (filter.resultType() != null ? " AND result_type = ?" : "");
         List<Object> args = filter.resultType() != null ? List.of(v.mode(), filter.resultType()) : List.of(v.mode());
-        long count = filter.resultType() != null
-                ? Sql.count(c, "SELECT COUNT(*) FROM failure_group_total WHERE " + where, args.toArray())
-                : Sql.count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'failure_group_total' "
-                + "AND view_mode = ?", v.mode());
         RankedSums.Kept kept = new RankedSums.Kept("failure_group_total", "group_id",
                 "group_id, sessions, details, 0, first_day, last_day", "sessions", where, args,
-                "view_mode, sessions DESC, group_id", count);
+                "view_mode, sessions DESC, group_id", FailureGroupQueries.totalGroups(c, v.mode(), filter.resultType()));
         RankedSums.Ranking<Long> r = RankedSums.rank(c, kept, outside(days, stored, period, filter.resultType()),
                 keys, page);
         List<RankedSums.Row<Long>> rows = new ArrayList<>();
@@ -93,8 +92,8 @@ final class CorrectedSumsQueries {
         String result = filter.resultType();
         String days = "SELECT d.group_id, SUM(d.sessions), SUM(d.details), 0, MIN(d.utc_day), MAX(d.utc_day) "
                 + "FROM failure_group_reporter_day d" + (result != null ? " JOIN failure_group g ON g.id = d.group_id"
-                : "") + " WHERE d.organization_key = ?" + (result != null ? " AND g.result_type = ?" : "")
-                + " AND d.utc_day BETWEEN ? AND ?" + v.sql("d") + " GROUP BY d.group_id";
+                : "") + " WHERE d.utc_day BETWEEN ? AND ? AND d.organization_key = ?" + (result != null
+                ? " AND g.result_type = ?" : "") + v.sql("d") + " GROUP BY d.group_id";
         List<Object> keyArgs = result != null ? List.of(reporter, result) : List.of(reporter);
         List<RankedSums.Correction> corrections = new ArrayList<>();
         for (Period span : outsideSpans(kept, period)) {
@@ -240,12 +239,11 @@ final class CorrectedSumsQueries {
         return a.isAfter(b) ? a : b;
     }
 
-    /** Day rows of a span: {@code days} takes {@code keyArgs}, then the span's first and last day. */
+    /** Day rows of a span: {@code days} takes the span's first and last day, then {@code keyArgs}. */
     private static RankedSums.Correction correction(String days, List<Object> keyArgs, Period span,
                                                     boolean subtract) {
-        List<Object> args = new ArrayList<>(keyArgs);
-        args.add(span.from());
-        args.add(span.to());
+        List<Object> args = new ArrayList<>(List.of(span.from(), span.to()));
+        args.addAll(keyArgs);
         return new RankedSums.Correction(days, args, subtract);
     }
 

@@ -66,10 +66,7 @@ final class FailureGroupQueries {
         int mode = filter.visibility().mode();
         String where = " WHERE view_mode = ?" + (filter.resultType() != null ? " AND result_type = ?" : "");
         Object[] args = filter.resultType() != null ? new Object[]{mode, filter.resultType()} : new Object[]{mode};
-        long total = filter.resultType() != null
-                ? Sql.count(c, "SELECT COUNT(*) FROM failure_group_total" + where, args)
-                : Sql.count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'failure_group_total' "
-                + "AND view_mode = ?", mode);
+        long total = totalGroups(c, mode, filter.resultType());
         List<Ranked> ranked = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT group_id, sessions, details, first_day, last_day "
                 + "FROM failure_group_total" + where + " ORDER BY view_mode, sessions DESC, group_id "
@@ -83,6 +80,18 @@ final class FailureGroupQueries {
             }
         }
         return new Page<>(describe(c, ranked, filter), total, page.limit(), page.offset());
+    }
+
+    /**
+     * The number of rows of failure_group_total in a view mode, of one result type if not null: one row read
+     * (rollup_count, V6; failure_group_result_count, V15).
+     */
+    static long totalGroups(Connection c, int mode, String resultType) throws SQLException {
+        return resultType == null
+                ? Sql.count(c, "SELECT row_count FROM rollup_count WHERE table_name = 'failure_group_total' "
+                + "AND view_mode = ?", mode)
+                : Sql.count(c, "SELECT COALESCE(SUM(groups), 0) FROM failure_group_result_count WHERE view_mode = ? "
+                + "AND result_key = ?", mode, Rollups.resultKey(resultType));
     }
 
     static Page<FailureGroup> fromDays(Connection c, FailureFilter filter, PageRequest page)

@@ -107,6 +107,24 @@ public final class RollupBackfill {
     }
 
     /**
+     * Fills failure_group_result_count (schema V15, empty before) from failure_group_total: a few rows per view mode,
+     * one per result type, keyed by its hash ({@link Rollups#resultKey}).
+     */
+    public static void fillResultCounts(Connection c) throws SQLException {
+        java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT view_mode, result_type, "
+                + "COUNT(*) FROM failure_group_total GROUP BY view_mode, result_type")) {
+            while (rs.next()) {
+                rows.add(new Object[]{rs.getInt(1), Rollups.resultKey(rs.getString(2)), rs.getLong(3)});
+            }
+        }
+        for (Object[] row : rows) {
+            ProcessingWriter.exec(c, "INSERT INTO failure_group_result_count (view_mode, result_key, groups) "
+                    + "VALUES (?, ?, ?)", row);
+        }
+    }
+
+    /**
      * Sets domain_reporter_total.last_day (schema V13; {@link #fill}, run by V6_1, cannot: the column comes later)
      * from daily_domain: one grouped read of daily_domain, then one
      * update per row, in batches.

@@ -17,10 +17,12 @@ import java.util.function.Function;
  * The roll-ups, changed in the transaction that stores or removes a report's rows, so that they always equal the
  * figures computed from those rows: per day daily_domain, daily_failure (finest: reporter and IP pair),
  * failure_group_day, failure_group_reporter_day (V10) and daily_report; over everything, per view mode,
- * domain_total, domain_reporter_total and failure_group_total with their row counts (schema V6); for the settled days
- * of the default period, domain_settled and failure_group_settled (V13, {@link SettledWindow}: only contributions of
- * those days, under the lock that keeps a rebuild out). Adding and removing use the same contributions with opposite
- * signs; the V6, V10 and V13 rows are derived from the same contributions in {@link Delta#apply}.
+ * domain_total, domain_reporter_total and failure_group_total with their row counts (schema V6; those of
+ * failure_group_total also per result type, V15); for the settled days of the default period, domain_settled and
+ * failure_group_settled (V13, {@link SettledWindow}), and per reporter over every settled day
+ * failure_group_reporter_settled (V14): only contributions of those days, under the lock that keeps a rebuild out.
+ * Adding and removing use the same contributions with opposite signs; the V6, V10, V13, V14 and V15 rows are derived
+ * from the same contributions in {@link Delta#apply}.
  *
  * <p>A {@link Delta} sums the contributions of any number of reports of one transaction per roll-up row and changes
  * each row once ({@link Delta#apply}), in the order of the row keys, with JDBC batches: storing many reports in one
@@ -325,9 +327,13 @@ final class Rollups {
                     .thenComparingLong(e -> e.k().groupId).thenComparing(e -> e.k().authenticated)
                     .thenComparing(e -> e.k().foreign), e -> null);
             List<Keyed<ModeGroup>> changedTotals = changed(totals);
-            count(c, "failure_group_total", GROUP_TOTAL.apply(c, changedTotals,
+            Map<Object, Long> created = GROUP_TOTAL.apply(c, changedTotals,
                     Comparator.comparingInt((Keyed<ModeGroup> e) -> e.k().mode).thenComparingLong(e -> e.k().groupId),
-                    e -> e.k().mode));
+                    e -> new ModeResult(e.k().mode, e.k().resultType));
+            Map<Object, Long> perMode = new HashMap<>();
+            created.forEach((k, n) -> perMode.merge(((ModeResult) k).mode, n, Long::sum));
+            count(c, "failure_group_total", perMode);
+            countResults(c, created);
             for (Keyed<ModeGroup> e : changedTotals) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the days
                     ProcessingWriter.exec(c, "UPDATE failure_group_total SET first_day = (SELECT MIN(d.utc_day) FROM "
@@ -444,6 +450,29 @@ final class Rollups {
         }
     }
 
+    /**
+     * Changes failure_group_result_count (V15) by the rows of failure_group_total inserted less those deleted per view
+     * mode and result type ({@link ModeResult}), in the order of their keys.
+     */
+    private static void countResults(Connection c, Map<Object, Long> created) throws SQLException {
+        List<Keyed<ModeResult>> changes = new ArrayList<>();
+        created.forEach((k, n) -> {
+            if (n != 0) {
+                Sum s = new Sum();
+                s.details = n;
+                ModeResult r = (ModeResult) k;
+                changes.add(new Keyed<>(resultKey(r.resultType), r, s));
+            }
+        });
+        RESULT_COUNT.apply(c, changes, Comparator.comparingInt((Keyed<ModeResult> e) -> e.k().mode)
+                .thenComparing(Keyed::key), e -> null);
+    }
+
+    /** The result type's key in failure_group_result_count (schema V15). */
+    static String resultKey(String resultType) {
+        return Sql.hash(resultType);
+    }
+
     /** The reporter's key in failure_group_reporter_day (schema V10). */
     static String organizationKey(String organizationName) {
         return Sql.hash(organizationName);
@@ -463,6 +492,9 @@ final class Rollups {
     }
 
     private record ModeGroup(int mode, long groupId, String domain, String resultType) {
+    }
+
+    private record ModeResult(int mode, String resultType) {
     }
 
     private record ModeReporterGroup(int mode, String organizationKey, long groupId) {
@@ -629,6 +661,17 @@ final class Rollups {
             "DELETE FROM failure_group_reporter_settled WHERE view_mode = ? AND organization_key = ? AND group_id = ? "
                     + "AND details <= 0",
             e -> new Object[]{e.k.mode, e.k.organizationKey, e.k.groupId});
+
+    /** Rows of failure_group_total per view mode and result type: {@code sum.details} is the change. */
+    private static final RollupRows<Keyed<ModeResult>> RESULT_COUNT = new RollupRows<>(
+            "UPDATE failure_group_result_count SET groups = groups + ? WHERE view_mode = ? AND result_key = ?",
+            e -> new Object[]{e.sum.details, e.k.mode, e.key},
+            e -> e.sum.details > 0,
+            "INSERT INTO failure_group_result_count (view_mode, result_key, groups) VALUES (?,?,?)",
+            e -> new Object[]{e.k.mode, e.key, e.sum.details},
+            e -> e.sum.details < 0,
+            "DELETE FROM failure_group_result_count WHERE view_mode = ? AND result_key = ? AND groups <= 0",
+            e -> new Object[]{e.k.mode, e.key});
 
     private record Keyed<K>(String key, K k, Sum sum) {
     }

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A store made before schema V6 has daily_failure and daily_domain but none of the V6 roll-ups; the migration
  * V6_1 fills them from those, V10_1 the reporters' failure groups per day, V12 domain_report from the report and
- * policy rows, and V13_1 the reporters' last days. Emptied and filled again here, they equal the raw rows (RollupCheck), and the reporter filter answers
- * as before.
+ * policy rows, V13_1 the reporters' last days and V15_1 the groups per result type. Emptied and filled again here,
+ * they equal the raw rows (RollupCheck), and the reporter filter answers as before.
  */
 class BackfillTest {
     @TempDir
@@ -58,7 +58,8 @@ class BackfillTest {
                     for (String table : new String[]{"failure_group_total", "failure_group_day",
                         "failure_group_reporter_day", "failure_group",
                         "domain_total", "domain_reporter_total", "daily_report", "settled_window",
-                        "failure_group_settled", "domain_settled", "failure_group_reporter_settled"}) {
+                        "failure_group_settled", "domain_settled", "failure_group_reporter_settled",
+                        "failure_group_result_count"}) {
                         st.executeUpdate("DELETE FROM " + table);
                     }
                     st.executeUpdate("UPDATE rollup_count SET row_count = 0");
@@ -73,6 +74,7 @@ class BackfillTest {
                     st.executeUpdate(v12.substring(v12.indexOf("INSERT INTO domain_report")).replace(";", ""));
                 }
                 RollupBackfill.fillReporterLastDays(c); // V13_1
+                RollupBackfill.fillResultCounts(c); // V15_1
                 c.commit();
             }
             window.refresh(today);

@@ -126,7 +126,8 @@ class RetentionTest {
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_domain"));
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM daily_failure"));
             for (String total : List.of("failure_group_day", "failure_group_reporter_day", "failure_group_total",
-                    "domain_total", "domain_reporter_total", "daily_report")) {
+                    "domain_total", "domain_reporter_total", "daily_report", "failure_group_result_count",
+                    "failure_group_reporter_settled")) {
                 assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM " + total), total);
             }
             assertEquals(0, RollupCheck.scalar(ds, "SELECT COUNT(*) FROM policy"));

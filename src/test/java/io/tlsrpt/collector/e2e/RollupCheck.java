@@ -201,6 +201,15 @@ public final class RollupCheck {
                 assertEquals(reporterRaw, groups(c, REPORTER_TOTAL_ROLLUP + mode, 2),
                         "domain_reporter_total, view mode " + mode + ", against the raw rows");
                 compared += groupRaw.size() + domainTotalRaw.size() + reporterRaw.size();
+                // V15: the rows of failure_group_total per result type (keyed by the same hash as a reporter)
+                Map<String, String> resultsRaw = new TreeMap<>();
+                for (Map.Entry<String, String> e : groups(c, "SELECT result_type, COUNT(*) FROM failure_group_total "
+                        + "WHERE view_mode = " + mode + " GROUP BY result_type", 1).entrySet()) {
+                    resultsRaw.put(reporterKey(e.getKey()), e.getValue());
+                }
+                assertEquals(resultsRaw, groups(c, "SELECT result_key, groups FROM failure_group_result_count "
+                        + "WHERE view_mode = " + mode, 1), "failure_group_result_count, view mode " + mode);
+                compared += resultsRaw.size();
                 for (String table : List.of("failure_group_total", "domain_total")) {
                     assertEquals(scalar(c, "SELECT COUNT(*) FROM " + table + " WHERE view_mode = " + mode),
                             scalar(c, "SELECT row_count FROM rollup_count WHERE table_name = '" + table
