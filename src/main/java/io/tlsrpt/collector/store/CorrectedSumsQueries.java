@@ -57,7 +57,8 @@ final class CorrectedSumsQueries {
         List<Object> args = filter.resultType() != null ? List.of(v.mode(), filter.resultType()) : List.of(v.mode());
         RankedSums.Kept kept = new RankedSums.Kept("failure_group_total", "group_id",
                 "group_id, sessions, details, 0, first_day, last_day", "sessions", where, args,
-                "view_mode, sessions DESC, group_id", FailureGroupQueries.totalGroups(c, v.mode(), filter.resultType()));
+                "view_mode, sessions DESC, group_id",
+                FailureGroupQueries.totalGroups(c, v.mode(), filter.resultType()));
         RankedSums.Ranking<Long> r = RankedSums.rank(c, kept, outside(days, stored, period, filter.resultType()),
                 keys, page);
         List<RankedSums.Row<Long>> rows = new ArrayList<>();
