@@ -49,6 +49,8 @@ public final class ProcessingWriter {
         exec(c, "DELETE FROM policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)", messageId);
         exec(c, "DELETE FROM domain_report WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
                 messageId);
+        exec(c, "DELETE FROM report_other_policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
+                messageId);
         exec(c, "DELETE FROM report WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM report_duplicate WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM quarantine WHERE message_id = ?", messageId);
@@ -99,8 +101,10 @@ public final class ProcessingWriter {
         private PreparedStatement policy;
         private PreparedStatement failure;
         private PreparedStatement domain;
+        private PreparedStatement other;
         private int pendingFailures;
         private int pendingDomains;
+        private int pendingOthers;
 
         private Batch(Connection c) {
             this.c = c;
@@ -135,6 +139,9 @@ public final class ProcessingWriter {
             }
             for (PolicyRow p : r.policies()) {
                 long policyId = insertPolicy(reportId, p);
+                if (r.reportDomain() != null && p.domain() != null && !p.domain().equals(r.reportDomain())) {
+                    addOtherPolicy(reportId, policyId, r);
+                }
                 for (FailureRow f : p.failures()) {
                     addFailure(reportId, policyId, f);
                 }
@@ -155,6 +162,10 @@ public final class ProcessingWriter {
                 domain.executeBatch();
                 pendingDomains = 0;
             }
+            if (pendingOthers > 0) {
+                other.executeBatch();
+                pendingOthers = 0;
+            }
             delta.apply(c);
         }
 
@@ -171,6 +182,20 @@ public final class ProcessingWriter {
                     domain.executeBatch();
                     pendingDomains = 0;
                 }
+            }
+        }
+
+        /** A policy of the report for another domain than the one it was sent for (schema V16). */
+        private void addOtherPolicy(long reportId, long policyId, ReportRow r) throws SQLException {
+            if (other == null) {
+                other = c.prepareStatement("INSERT INTO report_other_policy (report_domain, utc_day, policy_id, "
+                        + "report_id, authenticated, foreign_domain) VALUES (?,?,?,?,?,?)");
+            }
+            Sql.bind(other, r.reportDomain(), r.day(), policyId, reportId, r.authenticated(), r.foreignDomain());
+            other.addBatch();
+            if (++pendingOthers >= ROW_BATCH) {
+                other.executeBatch();
+                pendingOthers = 0;
             }
         }
 
@@ -227,7 +252,7 @@ public final class ProcessingWriter {
 
         @Override
         public void close() throws SQLException {
-            for (PreparedStatement ps : new PreparedStatement[]{report, policy, failure, domain}) {
+            for (PreparedStatement ps : new PreparedStatement[]{report, policy, failure, domain, other}) {
                 if (ps != null) {
                     ps.close();
                 }

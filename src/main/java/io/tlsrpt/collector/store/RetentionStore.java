@@ -101,6 +101,7 @@ public final class RetentionStore {
             details += update(c, "DELETE FROM failure_detail WHERE report_id = ?", reportId);
             update(c, "DELETE FROM policy WHERE report_id = ?", reportId);
             update(c, "DELETE FROM domain_report WHERE report_id = ?", reportId);
+            update(c, "DELETE FROM report_other_policy WHERE report_id = ?", reportId);
             reports += update(c, "DELETE FROM report WHERE id = ?", reportId);
         }
         delta.apply(c);

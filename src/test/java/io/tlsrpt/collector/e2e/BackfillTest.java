@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A store made before schema V6 has daily_failure and daily_domain but none of the V6 roll-ups; the migration
- * V6_1 fills them from those, V10_1 the reporters' failure groups per day, V12 domain_report from the report and
- * policy rows, V13_1 the reporters' last days and V15_1 the groups per result type. Emptied and filled again here,
+ * V6_1 fills them from those, V10_1 the reporters' failure groups per day, V12 domain_report and V16
+ * report_other_policy from the report and policy rows, V13_1 the reporters' last days and V15_1 the groups per result
+ * type. Emptied and filled again here,
  * they equal the raw rows (RollupCheck), and the reporter filter answers as before.
  */
 class BackfillTest {
@@ -59,7 +60,7 @@ class BackfillTest {
                         "failure_group_reporter_day", "failure_group",
                         "domain_total", "domain_reporter_total", "daily_report", "settled_window",
                         "failure_group_settled", "domain_settled", "failure_group_reporter_settled",
-                        "failure_group_result_count"}) {
+                        "failure_group_result_count", "report_other_policy"}) {
                         st.executeUpdate("DELETE FROM " + table);
                     }
                     st.executeUpdate("UPDATE rollup_count SET row_count = 0");
@@ -72,6 +73,10 @@ class BackfillTest {
                     String v12 = new String(BackfillTest.class.getResourceAsStream("/schema/V12__domain_report.sql")
                             .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                     st.executeUpdate(v12.substring(v12.indexOf("INSERT INTO domain_report")).replace(";", ""));
+                    String v16 = new String(BackfillTest.class.getResourceAsStream(
+                            "/schema/V16__report_other_policy.sql").readAllBytes(),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                    st.executeUpdate(v16.substring(v16.indexOf("INSERT INTO report_other_policy")).replace(";", ""));
                 }
                 RollupBackfill.fillReporterLastDays(c); // V13_1
                 RollupBackfill.fillResultCounts(c); // V15_1

@@ -148,6 +148,14 @@ public final class RollupCheck {
             assertEquals(domainReportRaw, groups(c, "SELECT domain, report_id, utc_day, authenticated, "
                     + "foreign_domain FROM domain_report", 5), "domain_report against the report and policy rows");
             compared += domainReportRaw.size();
+            // report_other_policy (V16): one row per policy naming another domain than its report was sent for
+            Map<String, String> otherPolicyRaw = groups(c, "SELECT r.report_domain, p.id, r.utc_day, r.id, "
+                    + "r.authenticated, r.foreign_domain FROM report r JOIN policy p ON p.report_id = r.id WHERE "
+                    + "r.report_domain IS NOT NULL AND p.domain IS NOT NULL AND p.domain <> r.report_domain", 6);
+            assertEquals(otherPolicyRaw, groups(c, "SELECT report_domain, policy_id, utc_day, report_id, "
+                    + "authenticated, foreign_domain FROM report_other_policy", 6),
+                    "report_other_policy against the report and policy rows");
+            compared += otherPolicyRaw.size();
             String[] settled = settledDays(c);
             for (int mode = 0; mode < 4; mode++) {
                 String where = " WHERE 1 = 1" + ((mode & 1) != 0 ? " AND r.authenticated = TRUE" : "")

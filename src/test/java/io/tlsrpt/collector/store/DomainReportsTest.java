@@ -2,6 +2,7 @@ package io.tlsrpt.collector.store;
 
 import io.tlsrpt.collector.bench.Seeder;
 import io.tlsrpt.collector.store.view.ReportSummary;
+import io.tlsrpt.collector.store.view.SeenPolicy;
 import io.tlsrpt.collector.support.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A domain's report list, read from domain_report (schema V12), gives the reports the raw rows give: those sent for
  * the domain and those naming it in a policy (the seeder's DANE policies name an MX host), newest first, page by page,
- * with the count, over two periods and with and without the authenticated-only switch. (That processing again and
+ * with the count, over two periods and with and without the authenticated-only switch; so do the policies the domain
+ * page lists as seen, read partly from report_other_policy (V16). (That processing again and
  * the retention purge keep domain_report equal to the raw rows is RollupCheck's, in ReprocessAndEscapingTest and
  * RetentionTest; that V12 fills it from an older store, BackfillTest's.)
  */
@@ -50,6 +52,7 @@ class DomainReportsTest {
             List<Period> periods = List.of(new Period(today.minusDays(500), today),
                     new Period(today.minusDays(120), today.minusDays(30)));
             int compared = 0;
+            int policies = 0;
             for (String domain : domains) {
                 for (Period period : periods) {
                     for (boolean authenticated : new boolean[]{false, true}) {
@@ -67,6 +70,10 @@ class DomainReportsTest {
                         }
                         assertEquals(expected, shown, domain + " " + period + " " + v);
                         compared += expected.size();
+                        List<SeenPolicy> seen = db.read(c -> rawPolicies(c, domain, period, v));
+                        assertEquals(seen, ListPathsTest.allPages(p -> queries.policiesSeen(domain, period, v, p)),
+                                "policies seen for " + domain + " " + period + " " + v);
+                        policies += seen.size();
                     }
                 }
             }
@@ -74,6 +81,10 @@ class DomainReportsTest {
             long mx = db.read(c -> (long) raw(c, domains.get(1), periods.get(0), Visibility.ALL).size());
             assertTrue(big > PAGE * 2 && mx > 0, "the biggest domain's reports: " + big + ", the MX host's: " + mx);
             assertTrue(compared > 50, "reports compared: " + compared);
+            assertTrue(policies > 20, "policies seen compared: " + policies);
+            long others = db.read(c -> Sql.count(c, "SELECT COUNT(*) FROM report_other_policy WHERE report_domain = ?",
+                    domains.get(0)));
+            assertTrue(others > 0, "the biggest domain's reports name other domains' policies: " + others);
         }
     }
 
@@ -91,6 +102,34 @@ class DomainReportsTest {
             }
         }
         return ids;
+    }
+
+    /**
+     * The policies seen as the raw rows give them (the query before V16): those naming the domain and the others of
+     * the reports sent for it, grouped, the most recently seen first.
+     */
+    static List<SeenPolicy> rawPolicies(Connection c, String domain, Period period, Visibility v)
+            throws SQLException {
+        String rows = "SELECT p.domain, p.policy_type, p.policy_string, p.mx_host, r.organization_name, r.utc_day "
+                + "FROM policy p JOIN report r ON r.id = p.report_id WHERE p.domain = ? AND r.utc_day BETWEEN ? AND ?"
+                + v.sql("r") + " UNION ALL SELECT p.domain, p.policy_type, p.policy_string, p.mx_host, "
+                + "r.organization_name, r.utc_day FROM report r JOIN policy p ON p.report_id = r.id "
+                + "WHERE r.report_domain = ? AND r.utc_day BETWEEN ? AND ?" + v.sql("r") + " AND p.domain <> ?";
+        List<SeenPolicy> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT domain, policy_type, policy_string, mx_host, "
+                + "organization_name, COUNT(*), MIN(utc_day), MAX(utc_day) FROM (" + rows + ") s GROUP BY domain, "
+                + "policy_type, policy_string, mx_host, organization_name ORDER BY MAX(utc_day) DESC, domain, "
+                + "organization_name, policy_type, policy_string, mx_host")) {
+            Sql.bind(ps, domain, period.from(), period.to(), domain, period.from(), period.to(), domain);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SeenPolicy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getLong(6), rs.getObject(7, LocalDate.class),
+                            rs.getObject(8, LocalDate.class)));
+                }
+            }
+        }
+        return out;
     }
 
     private static String one(Connection c, String sql) throws SQLException {
