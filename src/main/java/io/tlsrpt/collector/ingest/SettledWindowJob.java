@@ -14,8 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the settled sums of the dashboard's default period current (store/SettledWindow, schema V13): built a few
- * seconds after start-up and again soon after each UTC midnight; checked every minute (one row read). Every
+ * Keeps the settled sums current (store/SettledWindow: the dashboard's default period, schema V13; the reporters'
+ * sums over every settled day, V14): built a few seconds after start-up and moved on soon after each UTC midnight;
+ * checked every minute (one row read). Every
  * instance on a shared database runs it; the first to see the new day builds, the others find it built.
  */
 @Context

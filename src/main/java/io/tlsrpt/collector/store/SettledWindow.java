@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The settled days of the dashboard's default period and their sums (schema V13): from the period's first day to
- * the day before yesterday (UTC); and the reporters' failure groups summed over every day up to that day (V14). A report covers one UTC day and is sent after that day ends (RFC 8460 §4.1), so
- * yesterday's reports arrive today and the days before that change only by late reports. The lists over the default
- * period read these sums ranked and add the few rows of the days after them ({@link CorrectedSumsQueries}).
+ * the day before yesterday (UTC); and the reporters' failure groups summed over every day up to that day (V14). A
+ * report covers one UTC day and is sent after that day ends (RFC 8460 §4.1), so yesterday's reports arrive today and
+ * the days before that change only by late reports. The lists read these sums ranked and add the few rows of the
+ * days after them, or subtract those of the days outside a period ({@link CorrectedSumsQueries}).
  *
  * <p>Built again from the day roll-ups when the day changes ({@link #refresh}); changed by processing for the
  * contributions of settled days ({@code Rollups.Delta}). The two never overlap: every transaction that changes the
@@ -78,10 +79,10 @@ public final class SettledWindow {
             if (!Lock.exclusive(c)) {
                 return false;
             }
-            if (bounds(c).equals(wanted)) {
+            Optional<Bounds> before = bounds(c);
+            if (before.equals(wanted)) {
                 return false;
             }
-            Optional<Bounds> before = bounds(c);
             rebuild(c, wanted.get());
             moveReporterSums(c, before, wanted.get());
             return true;
