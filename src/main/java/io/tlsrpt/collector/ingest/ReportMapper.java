@@ -113,14 +113,22 @@ final class ReportMapper {
         return null;
     }
 
+    /**
+     * The most UTF-8 bytes of a domain name, the report's or a policy's: both are keys of indexes, and a PostgreSQL
+     * index entry holds at most 2,704 bytes (a longer one fails every attempt to store the report). A real one has
+     * at most 253 octets (RFC 1035 §2.3.4), a few more as Unicode.
+     */
+    static final int MAX_DOMAIN_BYTES = 1024;
+
     private static String firstTooLong(ReportRow r) {
+        if (overBytes(r.reportDomain(), MAX_DOMAIN_BYTES)) return "report-domain";
         if (over(r.organizationName(), 4000)) return "organization-name";
         if (over(r.reportId(), 4000)) return "report-id";
         if (over(r.contactInfo(), 4000)) return "contact-info";
         if (over(r.startRaw(), 200) || over(r.endRaw(), 200)) return "date-range";
         for (PolicyRow p : r.policies()) {
             if (over(p.policyType(), 1024)) return "policy-type";
-            if (over(p.policyDomain(), 4000) || over(p.domain(), 1024)) return "policy-domain";
+            if (over(p.policyDomain(), 4000) || overBytes(p.domain(), MAX_DOMAIN_BYTES)) return "policy-domain";
             if (over(p.policyString(), 1_000_000)) return "policy-string";
             if (over(p.mxHost(), 100_000)) return "mx-host";
             for (FailureRow f : p.failures()) {
@@ -138,6 +146,10 @@ final class ReportMapper {
 
     private static boolean over(String s, int max) {
         return s != null && s.length() > max;
+    }
+
+    private static boolean overBytes(String s, int max) {
+        return s != null && (s.length() > max || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max);
     }
 
 }
