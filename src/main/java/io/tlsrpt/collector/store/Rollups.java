@@ -336,12 +336,8 @@ final class Rollups {
             countResults(c, created);
             for (Keyed<ModeGroup> e : changedTotals) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the days
-                    ProcessingWriter.exec(c, "UPDATE failure_group_total SET first_day = (SELECT MIN(d.utc_day) FROM "
-                                    + "failure_group_day d WHERE d.group_id = ?" + MODE_CONDITION + "), last_day = "
-                                    + "(SELECT MAX(d.utc_day) FROM failure_group_day d WHERE d.group_id = ?"
-                                    + MODE_CONDITION + ") WHERE view_mode = ? AND group_id = ?",
-                            e.k().groupId, authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().groupId,
-                            authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().groupId);
+                    readDaysAgain(c, "failure_group_total", " FROM failure_group_day d WHERE d.group_id = ?",
+                            List.of(e.k().groupId), e.k().mode, "group_id = ?", List.of(e.k().groupId));
                 }
             }
             applyReporterSettled(c, changed(reporterSettled), settled);
@@ -354,17 +350,9 @@ final class Rollups {
                     .thenComparingLong(e -> e.k().groupId), e -> e.k().mode);
             for (Keyed<ModeGroup> e : changedSettled) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the settled days
-                    String settledDays = " FROM failure_group_day d WHERE d.group_id = ? AND d.utc_day BETWEEN ? "
-                            + "AND ?" + MODE_CONDITION;
-                    Object[] dayArgs = {e.k().groupId, b.firstDay(), b.lastDay(), authenticatedOnly(e.k().mode),
-                            ownOnly(e.k().mode)};
-                    List<Object> args = new ArrayList<>(List.of(dayArgs));
-                    args.addAll(List.of(dayArgs));
-                    args.add(e.k().mode);
-                    args.add(e.k().groupId);
-                    ProcessingWriter.exec(c, "UPDATE failure_group_settled SET first_day = COALESCE((SELECT "
-                            + "MIN(d.utc_day)" + settledDays + "), first_day), last_day = COALESCE((SELECT "
-                            + "MAX(d.utc_day)" + settledDays + "), last_day) WHERE view_mode = ? AND group_id = ?", args.toArray());
+                    readDaysAgain(c, "failure_group_settled", " FROM failure_group_day d WHERE d.group_id = ? "
+                            + "AND d.utc_day BETWEEN ? AND ?", List.of(e.k().groupId, b.firstDay(), b.lastDay()),
+                            e.k().mode, "group_id = ?", List.of(e.k().groupId));
                 }
             }
         }
@@ -379,19 +367,32 @@ final class Rollups {
         REPORTER_SETTLED.apply(c, changes, REPORTER_SETTLED_ORDER, e -> null);
         for (Keyed<ModeReporterGroup> e : changes) {
             if (e.sum().removed) {
-                String days = " FROM failure_group_reporter_day d WHERE d.organization_key = ? AND d.group_id = ? "
-                        + "AND d.utc_day <= ?" + MODE_CONDITION;
-                Object[] dayArgs = {e.k().organizationKey, e.k().groupId, settled.get().lastDay(),
-                        authenticatedOnly(e.k().mode), ownOnly(e.k().mode)};
-                List<Object> args = new ArrayList<>(List.of(dayArgs));
-                args.addAll(List.of(dayArgs));
-                args.addAll(List.of(e.k().mode, e.k().organizationKey, e.k().groupId));
-                ProcessingWriter.exec(c, "UPDATE failure_group_reporter_settled SET first_day = COALESCE((SELECT "
-                        + "MIN(d.utc_day)" + days + "), first_day), last_day = COALESCE((SELECT MAX(d.utc_day)" + days
-                        + "), last_day) WHERE view_mode = ? AND organization_key = ? AND group_id = ?",
-                        args.toArray());
+                readDaysAgain(c, "failure_group_reporter_settled", " FROM failure_group_reporter_day d WHERE "
+                        + "d.organization_key = ? AND d.group_id = ? AND d.utc_day <= ?", List.of(e.k().organizationKey,
+                        e.k().groupId, settled.get().lastDay()), e.k().mode, "organization_key = ? AND group_id = ?",
+                        List.of(e.k().organizationKey, e.k().groupId));
             }
         }
+    }
+
+    /**
+     * Sets a row's first and last day again from its day rows, after contributions were removed: {@code days} is
+     * " FROM (day table) d WHERE ..." with {@code dayArgs}, narrowed here to the row's view mode; {@code row} selects
+     * the row of {@code table} in that mode, with {@code rowArgs}. A row left without days keeps them (the emptied
+     * row was deleted already).
+     */
+    private static void readDaysAgain(Connection c, String table, String days, List<Object> dayArgs, int mode,
+                                      String row, List<Object> rowArgs) throws SQLException {
+        String inMode = days + MODE_CONDITION;
+        List<Object> modeArgs = new ArrayList<>(dayArgs);
+        modeArgs.addAll(List.of(authenticatedOnly(mode), ownOnly(mode)));
+        List<Object> args = new ArrayList<>(modeArgs);
+        args.addAll(modeArgs);
+        args.add(mode);
+        args.addAll(rowArgs);
+        ProcessingWriter.exec(c, "UPDATE " + table + " SET first_day = COALESCE((SELECT MIN(d.utc_day)" + inMode
+                + "), first_day), last_day = COALESCE((SELECT MAX(d.utc_day)" + inMode + "), last_day) "
+                + "WHERE view_mode = ? AND " + row, args.toArray());
     }
 
     /**
