@@ -54,12 +54,14 @@ public class MessageProcessor {
     private final Clock clock;
     private final ApplicationEventPublisher<ReportsStored> events;
     private final Trust trust;
+    private final RunsInFlight runs;
     private volatile List<IngestListener> listeners = List.of();
 
     public MessageProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
                             ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing,
-                            ApplicationEventPublisher<ReportsStored> events, Trust trust) {
+                            ApplicationEventPublisher<ReportsStored> events, Trust trust, RunsInFlight runs) {
         this.trust = trust;
+        this.runs = runs;
         this.messages = messages;
         this.db = db;
         this.writer = writer;
@@ -197,7 +199,32 @@ public class MessageProcessor {
     private MessageOutcome store(long messageId, MessageHeaders headers, DkimColumns dkim, List<ReportRow> rows,
                                  List<MessageOutcome.Problem> problems) {
         Instant now = clock.instant();
-        MessageOutcome outcome = db.inTransaction(c -> {
+        MessageOutcome outcome;
+        runs.begin(now); // until the commit: the spool's clean-up must not count this run as checkpointed
+        try {
+            outcome = write(messageId, headers, dkim, rows, problems, now);
+        } finally {
+            runs.end(now);
+        }
+        for (IngestListener l : listeners) {
+            try {
+                l.processed(messageId, outcome.state());
+            } catch (RuntimeException e) {
+                LOG.warn("ingest listener failed: {}", e.toString());
+            }
+        }
+        Set<String> domains = new TreeSet<>();
+        rows.forEach(r -> domains.add(r.reportDomain()));
+        if (!domains.isEmpty()) {
+            events.publishEventAsync(new ReportsStored(domains)); // look-ups never hold up ingestion
+        }
+        return outcome;
+    }
+
+    /** The run's one transaction: what an earlier run stored out, these reports, quarantine entries and state in. */
+    private MessageOutcome write(long messageId, MessageHeaders headers, DkimColumns dkim, List<ReportRow> rows,
+                                 List<MessageOutcome.Problem> problems, Instant now) {
+        return db.inTransaction(c -> {
             int stored = 0;
             int duplicates = 0;
             try (ProcessingWriter.Batch batch = writer.replace(c, messageId)) {
@@ -217,18 +244,5 @@ public class MessageProcessor {
             writer.finish(c, messageId, headers, dkim, state, stored, duplicates, problems.size(), now);
             return new MessageOutcome(messageId, state, stored, duplicates, problems);
         });
-        for (IngestListener l : listeners) {
-            try {
-                l.processed(messageId, outcome.state());
-            } catch (RuntimeException e) {
-                LOG.warn("ingest listener failed: {}", e.toString());
-            }
-        }
-        Set<String> domains = new TreeSet<>();
-        rows.forEach(r -> domains.add(r.reportDomain()));
-        if (!domains.isEmpty()) {
-            events.publishEventAsync(new ReportsStored(domains)); // look-ups never hold up ingestion
-        }
-        return outcome;
     }
 }

@@ -14,7 +14,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -38,7 +42,12 @@ import java.util.concurrent.TimeUnit;
  * <li>Clean-up every {@code tlsrpt.spool.cleanup-interval} seconds: the segment being written is closed (so a
  * segment lives about one interval), the database makes everything committed durable ({@link Database#checkpoint()}:
  * {@code CHECKPOINT SYNC} on H2, nothing on PostgreSQL), and the closed segments are deleted: the row of each of
- * their entries was committed before the entry was written, so before the checkpoint began.</li>
+ * their entries was committed before the entry was written, so before the checkpoint began. On H2 the clean-up
+ * checkpoints also when no mail came, and then records in {@code spool/checkpointed} the instant before which every
+ * processing run had committed ({@link RunsInFlight}).</li>
+ * <li>Unclean stop, H2 only: {@code spool/running} is written at start and removed by a clean stop. Found at start,
+ * it means a crash, after which H2 may hold part of a transaction (H2 issue #2080); the processing runs from the
+ * recorded instant on are processed again ({@link #processAgainAfterUncleanStop}).</li>
  * </ul>
  */
 @Singleton
@@ -51,19 +60,38 @@ public class SpoolKeeper {
     private final SpoolSettings settings;
     private final boolean enabled;
     private final ScheduledExecutorService cleaner;
+    private final RunsInFlight runs;
+    /** H2 with the spool on: the clean-ups record what they checkpointed, and a start after a crash reads it. */
+    private final boolean watchesRuns;
+
+    /** In the spool directory while the collector runs; left there by a crash. */
+    static final String RUNNING = "running";
+    /** In the spool directory: the instant before which every processing run is in H2's last checkpoint. */
+    static final String CHECKPOINTED = "checkpointed";
+    /**
+     * Taken off the recorded instant: a step of the system clock backwards (NTP) between a checkpoint and a crash
+     * would otherwise leave the runs stamped in that step unchecked.
+     */
+    static final Duration CLOCK_STEP = Duration.ofSeconds(2);
 
     public SpoolKeeper(@Value("${tlsrpt.data-dir:./data}") String dataDir, SpoolSettings settings,
-                       SmtpSettings smtp, MessageStore messages, Database db) {
+                       SmtpSettings smtp, MessageStore messages, Database db, RunsInFlight runs) {
         this.spool = new Spool(Path.of(dataDir, "spool"), smtp.maxMessageSize());
         this.messages = messages;
         this.db = db;
         this.settings = settings;
+        this.runs = runs;
         this.enabled = decide(settings, db);
+        this.watchesRuns = enabled && db.isH2();
         try {
             if (enabled) {
                 spool.open();
             }
             recover(); // also when disabled now: segments left by an earlier run are still owed to the database
+            if (watchesRuns) {
+                processAgainAfterUncleanStop();
+                Files.writeString(spool.directory().resolve(RUNNING), Instant.now().toString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("spool " + spool.directory() + " cannot be recovered: " + e.getMessage(),
                     e);
@@ -257,30 +285,79 @@ public class SpoolKeeper {
      * @throws StoreUnavailableException when the checkpoint fails (nothing is deleted then)
      */
     public int cleanup() throws IOException {
+        // Read before the checkpoint: every run stamped earlier has committed, so the checkpoint holds all of it.
+        Instant covered = runs.coveredBefore(Instant.now());
         spool.rotate();
         int deleted = 0;
+        boolean checkpointed = false;
         // Bounded passes; normally there is one closed segment per interval, more only after size rotations.
         for (int pass = 0; pass < 10; pass++) {
             int batch = Math.max(1, settings.recoveryBatch());
             List<Path> segments = spool.closedSegments(batch);
-            if (segments.isEmpty()) {
+            if (segments.isEmpty() && (checkpointed || !watchesRuns)) {
                 break;
             }
+            // With H2 also when no mail came: processing runs since the last one are made whole on disk.
             db.checkpoint();
+            checkpointed = true;
             spool.delete(segments);
             deleted += segments.size();
             if (segments.size() < batch) {
                 break;
             }
         }
+        if (checkpointed && watchesRuns) {
+            Path next = spool.directory().resolve(CHECKPOINTED + ".next");
+            Files.writeString(next, covered.toString());
+            Files.move(next, spool.directory().resolve(CHECKPOINTED), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
         return deleted;
     }
 
-    private void cleanupQuietly() {
+    /**
+     * Unclean stop (H2 only): H2 writes each table's snapshot on its own while transactions commit (H2 issue #2080),
+     * so a kill can leave part of a transaction on disk; CrashSafetyTest met one. The spool covers the messages
+     * themselves. The processing runs at risk are those not in the last checkpoint: the ones stamped from the instant
+     * that clean-up recorded on. They are processed again (processing replaces whatever a run left, so a whole run
+     * comes out the same); without a record (none written yet, or unreadable) every run since the crashed start is.
+     */
+    private void processAgainAfterUncleanStop() throws IOException {
+        Path running = spool.directory().resolve(RUNNING);
+        if (!Files.exists(running)) {
+            return; // first start, or the last stop was clean
+        }
+        String from = "H2's last checkpoint";
+        Instant since = readInstant(spool.directory().resolve(CHECKPOINTED));
+        if (since == null) {
+            from = "the start of the run that stopped";
+            since = readInstant(running);
+        }
+        if (since == null) {
+            from = "no record readable: every message";
+            since = Instant.EPOCH;
+        }
+        since = since.minus(CLOCK_STEP);
+        int again = messages.processAgain(since);
+        LOG.warn("unclean stop: {} messages whose processing began at or after {} ({}) are processed again, since H2 "
+                + "may have kept only part of those runs", again, since, from);
+    }
+
+    private static Instant readInstant(Path file) {
+        try {
+            return Instant.parse(Files.readString(file).trim());
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private boolean cleanupQuietly() {
         try {
             cleanup();
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.warn("spool clean-up failed, the files stay until the next one: {}", e.toString());
+            return false;
         }
     }
 
@@ -295,7 +372,15 @@ public class SpoolKeeper {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        cleanupQuietly(); // a clean stop leaves an empty spool
+        boolean clean = cleanupQuietly(); // a clean stop leaves an empty spool
+        if (clean && watchesRuns && runs.idle()) {
+            try {
+                Files.deleteIfExists(spool.directory().resolve(RUNNING)); // all checkpointed, nothing running
+            } catch (IOException e) {
+                LOG.warn("spool: {} not removed ({}); the next start processes the last runs again",
+                        RUNNING, e.toString());
+            }
+        }
         if (spool.writes() > 0) {
             LOG.info("spool: {} messages written with {} forces ({} per force), {} segments", spool.writes(),
                     spool.forces(), String.format(java.util.Locale.ROOT, "%.1f",

@@ -86,6 +86,23 @@ public final class MessageStore {
         });
     }
 
+    /**
+     * Sends every message whose last processing run began at or after {@code since} back to the sweep (state
+     * received): after a crash H2 may hold only part of those runs. Processing replaces whatever a run left, so a run
+     * that was whole is done again to the same result.
+     *
+     * @return the messages sent back
+     */
+    public int processAgain(Instant since) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE message SET state = ?, retry_at = NULL "
+                    + "WHERE processed_at >= ? AND state <> ?")) {
+                Sql.bind(ps, RECEIVED, since, RECEIVED);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Counts an attempt that failed on an unexpected error; returns the attempts so far. */
     public int recordFailedAttempt(long messageId, String error) {
         return db.inTransaction(c -> {

@@ -8,6 +8,7 @@ import io.tlsrpt.collector.ingest.MessageOutcome;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.tlsrpt.collector.ingest.MessageProcessor;
 import io.tlsrpt.collector.ingest.ReportsStored;
+import io.tlsrpt.collector.ingest.RunsInFlight;
 import io.tlsrpt.collector.ingest.Trust;
 import io.tlsrpt.collector.mail.ReportFinder;
 import io.tlsrpt.collector.report.ParseLimits;
@@ -28,8 +29,9 @@ public class FailingProcessor extends MessageProcessor {
 
     public FailingProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
                             ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing,
-                            ApplicationEventPublisher<ReportsStored> events, Trust trust) {
-        super(messages, db, writer, finder, parseLimits, limits, processing, events, trust);
+                            ApplicationEventPublisher<ReportsStored> events, Trust trust,
+            RunsInFlight runs) {
+        super(messages, db, writer, finder, parseLimits, limits, processing, events, trust, runs);
     }
 
     @Override

@@ -21,8 +21,9 @@ import java.util.Optional;
 public class SlowProcessor extends MessageProcessor {
     public SlowProcessor(MessageStore messages, Database db, ProcessingWriter writer, ReportFinder finder,
                          ParseLimits parseLimits, LimitSettings limits, ProcessingSettings processing,
-                         ApplicationEventPublisher<ReportsStored> events, Trust trust) {
-        super(messages, db, writer, finder, parseLimits, limits, processing, events, trust);
+                         ApplicationEventPublisher<ReportsStored> events, Trust trust,
+            RunsInFlight runs) {
+        super(messages, db, writer, finder, parseLimits, limits, processing, events, trust, runs);
     }
 
     @Override
