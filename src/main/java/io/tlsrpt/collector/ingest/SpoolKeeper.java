@@ -1,6 +1,8 @@
 package io.tlsrpt.collector.ingest;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.tlsrpt.collector.config.SmtpSettings;
 import io.tlsrpt.collector.config.SpoolSettings;
 import io.tlsrpt.collector.store.Database;
@@ -114,8 +116,18 @@ public class SpoolKeeper {
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(1, settings.cleanupInterval());
-        cleaner.scheduleWithFixedDelay(this::cleanupQuietly, every, every, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The clean-ups begin once the application has started: a start that fails (bad settings) leaves no clean-up
+     * running on a database and a directory that nothing else uses any more.
+     */
+    @EventListener
+    void startCleanups(StartupEvent started) {
+        if (cleaner != null) {
+            long every = Math.max(1, settings.cleanupInterval());
+            cleaner.scheduleWithFixedDelay(this::cleanupQuietly, every, every, TimeUnit.SECONDS);
+        }
     }
 
     /** The spool's directory and files (tests, figures). */
@@ -284,7 +296,7 @@ public class SpoolKeeper {
      * @return segments deleted
      * @throws StoreUnavailableException when the checkpoint fails (nothing is deleted then)
      */
-    public int cleanup() throws IOException {
+    public synchronized int cleanup() throws IOException {
         // Read before the checkpoint: every run stamped earlier has committed, so the checkpoint holds all of it.
         Instant covered = runs.coveredBefore(Instant.now());
         spool.rotate();
