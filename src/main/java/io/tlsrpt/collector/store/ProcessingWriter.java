@@ -48,14 +48,7 @@ public final class ProcessingWriter {
             return batch; // the first run (almost every message): nothing to clear
         }
         batch.delta.subtractStored(c, "r.message_id = ?", messageId);
-        exec(c, "DELETE FROM failure_detail WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
-                messageId);
-        exec(c, "DELETE FROM policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)", messageId);
-        exec(c, "DELETE FROM domain_report WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
-                messageId);
-        exec(c, "DELETE FROM report_other_policy WHERE report_id IN (SELECT id FROM report WHERE message_id = ?)",
-                messageId);
-        exec(c, "DELETE FROM report WHERE message_id = ?", messageId);
+        deleteReports(c, "SELECT id FROM report WHERE message_id = ?", "message_id = ?", messageId);
         exec(c, "DELETE FROM report_duplicate WHERE message_id = ?", messageId);
         exec(c, "DELETE FROM quarantine WHERE message_id = ?", messageId);
         return batch;
@@ -71,6 +64,25 @@ public final class ProcessingWriter {
                 return rs.next() && rs.getInt(1) == 1;
             }
         }
+    }
+
+    /**
+     * Deletes reports and every row that hangs on them: failure details, policies, and the rows of domain_report (V12)
+     * and report_other_policy (V16); the reports last. The one place that knows them, for processing again and for
+     * the retention purge. What the reports added to the roll-ups is the caller's to subtract, read before this.
+     *
+     * @param ids   SQL giving the reports' ids, with {@code arg} ("?" for one report)
+     * @param which the same reports as a condition on the report table, with {@code arg}
+     * @return failure details deleted, reports deleted
+     */
+    static long[] deleteReports(Connection c, String ids, String which, Object arg) throws SQLException {
+        String hanging = " WHERE report_id IN (" + ids + ")";
+        long details = exec(c, "DELETE FROM failure_detail" + hanging, arg);
+        exec(c, "DELETE FROM policy" + hanging, arg);
+        exec(c, "DELETE FROM domain_report" + hanging, arg);
+        exec(c, "DELETE FROM report_other_policy" + hanging, arg);
+        long reports = exec(c, "DELETE FROM report WHERE " + which, arg);
+        return new long[]{details, reports};
     }
 
     /** Locks the message row (if there is one) until the end of the transaction. */
@@ -305,10 +317,11 @@ public final class ProcessingWriter {
                 key, r.messageId(), r.partIndex(), now);
     }
 
-    static void exec(Connection c, String sql, Object... values) throws SQLException {
+    /** Runs one statement; answers the rows it changed. */
+    static int exec(Connection c, String sql, Object... values) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, values);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         }
     }
 }

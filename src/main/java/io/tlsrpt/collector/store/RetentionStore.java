@@ -98,11 +98,9 @@ public final class RetentionStore {
             delta.subtractStored(c, "r.id = ?", reportId);
             duplicates += update(c, "DELETE FROM report_duplicate WHERE report_key = "
                     + "(SELECT report_key FROM report WHERE id = ?)", reportId);
-            details += update(c, "DELETE FROM failure_detail WHERE report_id = ?", reportId);
-            update(c, "DELETE FROM policy WHERE report_id = ?", reportId);
-            update(c, "DELETE FROM domain_report WHERE report_id = ?", reportId);
-            update(c, "DELETE FROM report_other_policy WHERE report_id = ?", reportId);
-            reports += update(c, "DELETE FROM report WHERE id = ?", reportId);
+            long[] deleted = ProcessingWriter.deleteReports(c, "?", "id = ?", reportId);
+            details += deleted[0];
+            reports += deleted[1];
         }
         delta.apply(c);
         return new long[]{reports, duplicates};

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Fills the V6 roll-ups (failure groups per day, totals per view mode) from daily_failure and daily_domain, which
@@ -111,7 +113,7 @@ public final class RollupBackfill {
      * one per result type, keyed by its hash ({@link Rollups#resultKey}).
      */
     public static void fillResultCounts(Connection c) throws SQLException {
-        java.util.List<Object[]> rows = new java.util.ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT view_mode, result_type, "
                 + "COUNT(*) FROM failure_group_total GROUP BY view_mode, result_type")) {
             while (rs.next()) {
