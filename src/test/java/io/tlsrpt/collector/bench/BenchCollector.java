@@ -80,6 +80,12 @@ interface BenchCollector extends AutoCloseable {
      * {@code --collector-prop key=value} (repeatable: more collector settings, either mode).
      */
     static BenchCollector start(BenchArgs args) throws IOException, InterruptedException {
+        return start(args, Map.of());
+    }
+
+    /** As {@link #start(BenchArgs)}, with settings of the benchmark's own that win over {@code --collector-prop}. */
+    static BenchCollector start(BenchArgs args, Map<String, String> settings) throws IOException,
+            InterruptedException {
         Map<String, String> extra = new LinkedHashMap<>();
         for (String p : args.all("collector-prop")) {
             int eq = p.indexOf('=');
@@ -88,6 +94,7 @@ interface BenchCollector extends AutoCloseable {
             }
             extra.put(p.substring(0, eq), p.substring(eq + 1));
         }
+        extra.putAll(settings);
         String mode = args.string("collector", "in-process");
         return switch (mode) {
             case "in-process" -> InProcess.start(extra);
@@ -240,6 +247,11 @@ interface BenchCollector extends AutoCloseable {
 
         static Forked start(Path jar, List<String> jvmOptions, Map<String, String> extra)
                 throws IOException, InterruptedException {
+            return start(jar, jvmOptions, extra, 1);
+        }
+
+        private static Forked start(Path jar, List<String> jvmOptions, Map<String, String> extra, int attempt)
+                throws IOException, InterruptedException {
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException("no collector jar at " + jar.toAbsolutePath()
                         + ": build it with  mvn -q -B -DskipTests package  (or give --jar PATH)");
@@ -286,9 +298,17 @@ interface BenchCollector extends AutoCloseable {
                 f.awaitReady(jmxPort);
                 return f;
             } catch (RuntimeException | IOException | InterruptedException e) {
-                System.err.println("collector did not start; its log (" + log + "):");
-                System.err.println(f.logTail(60));
+                String tail = f.logTail(60);
                 f.close();
+                if (tail.contains("BindException: Address already in use") && attempt < 3) {
+                    // freePort() closed the port before the collector bound it; after a load run, thousands of
+                    // client connections in TIME_WAIT hold ephemeral ports that a listener without SO_REUSEADDR
+                    // cannot take. Other ports will do.
+                    System.err.println("collector could not bind its ports; starting it again on others");
+                    return start(jar, jvmOptions, extra, attempt + 1);
+                }
+                System.err.println("collector did not start; its log (" + log + "):");
+                System.err.println(tail);
                 throw e;
             }
         }

@@ -37,6 +37,7 @@ public final class SmtpLoadBenchmark {
     static final int DETAILS = ReportMails.DETAILS;
     static final int NOISE = ReportMails.NOISE;
     static final long PROCESS_TIMEOUT_MILLIS = 15 * 60_000;
+    static final long POLL_MILLIS = 1000;
 
     private SmtpLoadBenchmark() {
     }
@@ -196,9 +197,11 @@ public final class SmtpLoadBenchmark {
     }
 
     /**
-     * Polls {@code /api/stats} every 250 ms (each call costs the collector CPU: every 50 ms was 5% of its samples
-     * under load) until nothing is pending and {@code baseReports + accepted} reports are
-     * stored.
+     * Polls {@code /api/stats} every {@value #POLL_MILLIS} ms until nothing is pending and {@code baseReports +
+     * accepted} reports are stored. Each call costs the collector CPU, and more while it writes: H2 answers
+     * {@code COUNT(*) FROM message} by reading the table when transactions are open. Every 50 ms was 5% of the
+     * collector's samples under load; every 250 ms, on a backlog of 40,000 messages, 28% as many samples as
+     * processing itself (BENCHMARKS.md, 2026-11-29).
      */
     static JsonNode awaitProcessed(BenchCollector c, long baseReports, long accepted, long timeoutMillis)
             throws InterruptedException {
@@ -210,7 +213,7 @@ public final class SmtpLoadBenchmark {
                     && stats.get("reportsStored").asLong() >= baseReports + accepted) {
                 return stats;
             }
-            Thread.sleep(250);
+            Thread.sleep(POLL_MILLIS);
         }
         throw new IllegalStateException("not processed after " + timeoutMillis / 1000 + " s: " + stats);
     }
