@@ -148,10 +148,18 @@ public class AlertEvaluator {
 
     private void newFailures(Run run, LocalDate today, Collection<String> domains, Visibility visibility) {
         LocalDate since = today.minusDays(settings.newFailureDays() - 1L);
-        for (AlertStore.FailureGroupFacts g : store.newFailureGroups(since, domains, visibility, QUERY_LIMIT)) {
+        List<AlertStore.FailureGroupFacts> groups = store.newFailureGroups(since, domains, visibility, QUERY_LIMIT);
+        // A new failure alerts once: the groups that alerted before are left out before their reporters are counted
+        // (a burst's drains find the same groups again and again).
+        Set<String> raisedBefore = store.raisedBefore(groups.stream().map(AlertEvaluator::newFailureKey).toList());
+        for (AlertStore.FailureGroupFacts g : groups) {
+            if (raisedBefore.contains(newFailureKey(g))) {
+                continue;
+            }
             if (run.full()) {
                 return;
             }
+            long reporters = store.reporters(g, visibility);
             String mx = g.receivingMxShown() != null && !g.receivingMxShown().isBlank() ? g.receivingMxShown()
                     : g.receivingMx().isEmpty() ? "(no MX named)" : g.receivingMx();
             Optional<ResultType.Known> known = ResultType.of(g.resultType()).known();
@@ -162,20 +170,24 @@ public class AlertEvaluator {
             facts.put("firstDay", g.firstDay().toString());
             facts.put("lastDay", g.lastDay().toString());
             facts.put("sessions", g.sessions());
-            facts.put("reporters", g.reporters());
+            facts.put("reporters", reporters);
             known.ifPresent(k -> {
                 facts.put("meaning", k.meaning);
                 facts.put("usualFix", k.usualFix);
             });
             String detail = "Sessions to " + mx + " failed with " + g.resultType() + " for the first time, on "
                     + g.firstDay() + ": " + g.sessions() + " failed session" + (g.sessions() == 1 ? "" : "s")
-                    + " seen by " + g.reporters() + " reporter" + (g.reporters() == 1 ? "" : "s") + " since."
+                    + " seen by " + reporters + " reporter" + (reporters == 1 ? "" : "s") + " since."
                     + known.map(k -> " " + k.meaning + " Usual fix: " + k.usualFix).orElse("");
-            run.raise(new AlertStore.NewAlert(String.join("\n", AlertKinds.NEW_FAILURE, g.domain(), g.resultType(),
-                    g.receivingMx()), AlertKinds.NEW_FAILURE, g.domain(),
+            run.raise(new AlertStore.NewAlert(newFailureKey(g), AlertKinds.NEW_FAILURE, g.domain(),
                     "New failure at " + g.domain() + ": " + g.resultType() + " on " + mx, detail, json(facts),
                     notifier.webhookEnabled(), notifier.emailEnabled()), ONCE);
         }
+    }
+
+    /** The event key of a new failure group's alert. */
+    private static String newFailureKey(AlertStore.FailureGroupFacts g) {
+        return String.join("\n", AlertKinds.NEW_FAILURE, g.domain(), g.resultType(), g.receivingMx());
     }
 
     private void failureRates(Run run, LocalDate today, Collection<String> domains, Visibility visibility) {

@@ -146,6 +146,7 @@ class AlertsTest {
         assertEquals("certificate-expired", newFailure.get("facts").get("resultType").asText());
         assertEquals("mx1.a.example", newFailure.get("facts").get("receivingMx").asText());
         assertEquals(100, newFailure.get("facts").get("sessions").asLong());
+        assertEquals(1, newFailure.get("facts").get("reporters").asLong(), "counted for the group that alerts");
         assertEquals("http://127.0.0.1:8080/domains/a.example", newFailure.get("url").asText());
         assertTrue(newFailure.get("text").asText().contains("certificate-expired"));
         JsonNode rate = find(bodies, AlertKinds.FAILURE_RATE);
