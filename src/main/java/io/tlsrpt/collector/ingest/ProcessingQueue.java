@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * queued at most once at a time, so no message is processed by two workers at once. What the queue cannot take, and
  * what a crash left unprocessed, is found by the sweep: at start-up (after the spool recovery) and then every
  * {@code tlsrpt.processing.sweep-interval} seconds, stored messages in state "received" are processed; after the
- * queue turned messages away, also as soon as it is half empty.
+ * queue turned messages away, also as soon as it is half empty, going on from where the sweep that filled it stopped.
  */
 @Context
 public class ProcessingQueue {
@@ -43,6 +43,13 @@ public class ProcessingQueue {
      */
     private final AtomicBoolean turnedAway = new AtomicBoolean();
     private final AtomicLong turnedAwayCount = new AtomicLong();
+    /**
+     * Where the sweep that filled the queue stopped: the early sweep goes on from there. The messages before it are
+     * queued or done (a backlog of 200,000 made each early sweep read the ids of the 5,000 still queued again,
+     * message row by message row, before it found new ones); the sweep every interval starts from the first id, for
+     * messages that failed, waited for a retry time, or were stored by another instance.
+     */
+    private volatile long resumeAfter;
     private final ThreadPoolExecutor worker;
     private final AtomicInteger threads = new AtomicInteger();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
@@ -71,8 +78,13 @@ public class ProcessingQueue {
 
     /** Queues a stored message for processing; when the queue is full the sweep will find it later. */
     public void submit(long messageId) {
+        offer(messageId);
+    }
+
+    /** Queues the message unless it is queued already; false when the full queue turned it away. */
+    private boolean offer(long messageId) {
         if (!enabled || !queued.add(messageId)) {
-            return;
+            return true;
         }
         try {
             worker.execute(() -> {
@@ -89,13 +101,15 @@ public class ProcessingQueue {
             queued.remove(messageId);
             turnedAwayCount.incrementAndGet();
             turnedAway.set(true);
+            return false;
         }
+        return true;
     }
 
     private void sweepEarlyWhenHalfEmpty() {
         if (turnedAway.get() && worker.getQueue().size() <= capacity / 2 && turnedAway.compareAndSet(true, false)) {
             try {
-                sweeper.execute(this::sweep);
+                sweeper.execute(() -> sweepAfter(resumeAfter));
             } catch (RejectedExecutionException e) {
                 // stopping: the next start's sweep finds the messages
             }
@@ -104,16 +118,30 @@ public class ProcessingQueue {
 
     /** Queues every stored message that is not processed yet. */
     public void sweep() {
+        sweepAfter(0);
+    }
+
+    /**
+     * Queues the stored messages not processed yet whose ids are above {@code after}, oldest first, until the queue
+     * is full; then records in {@link #resumeAfter} the id before the first one it turned away.
+     */
+    private void sweepAfter(long after) {
         try {
-            long after = 0;
             while (worker.getQueue().remainingCapacity() > 0) {
                 List<Long> ids = messages.unprocessed(after, 500);
                 if (ids.isEmpty()) {
+                    resumeAfter = 0;
                     return;
                 }
-                ids.forEach(this::submit);
+                for (long id : ids) {
+                    if (!offer(id)) {
+                        resumeAfter = id - 1;
+                        return;
+                    }
+                }
                 after = ids.get(ids.size() - 1);
             }
+            resumeAfter = after;
         } catch (RuntimeException e) {
             LOG.warn("sweep for unprocessed messages failed: {}", e.getMessage());
         }
