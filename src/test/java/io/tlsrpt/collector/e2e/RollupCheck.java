@@ -113,119 +113,134 @@ public final class RollupCheck {
                 + "JOIN report r ON r.id = p.report_id" + where + " GROUP BY p.domain, r.organization_name";
     }
 
-    /** Asserts that every roll-up group equals its raw group; answers the number of groups compared. */
+    /**
+     * Asserts that every roll-up group equals its raw group; answers the number of groups compared. Everything is
+     * read in one repeatable-read transaction, on PostgreSQL one snapshot, so that a job that commits meanwhile (the
+     * settled sums' rebuild 5 s after start) cannot make two reads disagree (seen on PostgreSQL: the settled window
+     * read as absent, then the reporters' settled sums read as there).
+     */
     public static int assertRollupsEqualRawRows(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection()) {
-            Map<String, String> domainRollup = groups(c, DOMAIN_ROLLUP, 5);
-            Map<String, String> domainRaw = groups(c, DOMAIN_RAW, 5);
-            assertEquals(domainRaw, domainRollup, "daily_domain against the raw rows");
-            Map<String, String> failureRollup = groups(c, FAILURE_ROLLUP, 10);
-            Map<String, String> failureRaw = groups(c, FAILURE_RAW, 10);
-            assertEquals(failureRaw, failureRollup, "daily_failure against the raw rows");
-            int compared = domainRaw.size() + failureRaw.size();
-            Map<String, String> reportDaysRaw = groups(c, "SELECT utc_day, authenticated, foreign_domain, COUNT(*) "
-                    + "FROM report GROUP BY utc_day, authenticated, foreign_domain", 3);
-            assertEquals(reportDaysRaw, groups(c, "SELECT utc_day, authenticated, foreign_domain, reports "
-                    + "FROM daily_report", 3), "daily_report against the report rows");
-            compared += reportDaysRaw.size();
-            Map<String, String> groupDayRaw = groups(c, GROUP_DAY_RAW, 7);
-            assertEquals(groupDayRaw, groups(c, GROUP_DAY_ROLLUP, 7), "failure_group_day against the raw rows");
-            compared += groupDayRaw.size();
-            Map<String, String> reporterDayRaw = new TreeMap<>();
-            for (Map.Entry<String, String> e : groups(c, REPORTER_DAY_RAW, 8).entrySet()) {
-                int bar = e.getKey().indexOf(" | ");
-                reporterDayRaw.put(reporterKey(e.getKey().substring(0, bar)) + e.getKey().substring(bar), e.getValue());
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return compare(c);
+            } finally {
+                c.rollback();
             }
-            assertEquals(reporterDayRaw, groups(c, REPORTER_DAY_ROLLUP, 8),
-                    "failure_group_reporter_day against the raw rows");
-            compared += reporterDayRaw.size();
-            // domain_report (V12): one row per report and domain it was sent for or names in a policy, with the
-            // report's day and flags; the raw side as the report list selected it before V12
-            Map<String, String> domainReportRaw = groups(c, "SELECT m.domain, r.id, r.utc_day, r.authenticated, "
-                    + "r.foreign_domain FROM (SELECT id AS report_id, report_domain AS domain FROM report WHERE "
-                    + "report_domain IS NOT NULL UNION SELECT report_id, domain FROM policy) m JOIN report r "
-                    + "ON r.id = m.report_id", 5);
-            assertEquals(domainReportRaw, groups(c, "SELECT domain, report_id, utc_day, authenticated, "
-                    + "foreign_domain FROM domain_report", 5), "domain_report against the report and policy rows");
-            compared += domainReportRaw.size();
-            // report_other_policy (V16): one row per policy naming another domain than its report was sent for
-            Map<String, String> otherPolicyRaw = groups(c, "SELECT r.report_domain, p.id, r.utc_day, r.id, "
-                    + "r.authenticated, r.foreign_domain FROM report r JOIN policy p ON p.report_id = r.id WHERE "
-                    + "r.report_domain IS NOT NULL AND p.domain IS NOT NULL AND p.domain <> r.report_domain", 6);
-            assertEquals(otherPolicyRaw, groups(c, "SELECT report_domain, policy_id, utc_day, report_id, "
-                    + "authenticated, foreign_domain FROM report_other_policy", 6),
-                    "report_other_policy against the report and policy rows");
-            compared += otherPolicyRaw.size();
-            String[] settled = settledDays(c);
-            for (int mode = 0; mode < 4; mode++) {
-                String where = " WHERE 1 = 1" + ((mode & 1) != 0 ? " AND r.authenticated = TRUE" : "")
-                        + ((mode & 2) != 0 ? " AND r.foreign_domain = FALSE" : "");
-                if (settled != null) { // V13: the sums of the settled days of the default period
-                    String inWindow = where + " AND r.utc_day BETWEEN DATE '" + settled[0] + "' AND DATE '"
-                            + settled[1] + "'";
-                    Map<String, String> groupSettledRaw = groups(c, groupTotalRaw(inWindow), 4);
-                    assertEquals(groupSettledRaw, groups(c, "SELECT g.domain, g.policy_type, g.result_type, "
-                            + "g.receiving_mx, s.sessions, s.details, s.first_day, s.last_day FROM "
-                            + "failure_group_settled s JOIN failure_group g ON g.id = s.group_id WHERE s.view_mode = "
-                            + mode, 4), "failure_group_settled, view mode " + mode + ", against the raw rows");
-                    Map<String, String> domainSettledRaw = groups(c, "SELECT p.domain, COUNT(DISTINCT r.id), "
-                            + "SUM(COALESCE(p.total_successful, 0)), SUM(COALESCE(p.total_failure, 0)), "
-                            + "MAX(r.utc_day) FROM policy p JOIN report r ON r.id = p.report_id" + inWindow
-                            + " GROUP BY p.domain", 1);
-                    assertEquals(domainSettledRaw, groups(c, "SELECT domain, reports, successful, failed, last_day "
-                            + "FROM domain_settled WHERE view_mode = " + mode, 1),
-                            "domain_settled, view mode " + mode + ", against the raw rows");
-                    compared += groupSettledRaw.size() + domainSettledRaw.size();
-                    // V14: per reporter and group over every day up to the last settled day
-                    Map<String, String> reporterSettledRaw = new TreeMap<>();
-                    for (Map.Entry<String, String> e : groups(c, "SELECT r.organization_name, p.domain, "
-                            + "p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, ''), "
-                            + "SUM(f.failed_session_count), COUNT(*), MIN(r.utc_day), MAX(r.utc_day) FROM "
-                            + "failure_detail f JOIN policy p ON p.id = f.policy_id JOIN report r ON r.id = f.report_id"
-                            + where + " AND r.utc_day <= DATE '" + settled[1] + "' GROUP BY r.organization_name, "
-                            + "p.domain, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, '')", 5)
-                            .entrySet()) {
-                        int bar = e.getKey().indexOf(" | ");
-                        reporterSettledRaw.put(reporterKey(e.getKey().substring(0, bar)) + e.getKey().substring(bar),
-                                e.getValue());
-                    }
-                    assertEquals(reporterSettledRaw, groups(c, "SELECT s.organization_key, g.domain, g.policy_type, "
-                            + "g.result_type, g.receiving_mx, s.sessions, s.details, s.first_day, s.last_day FROM "
-                            + "failure_group_reporter_settled s JOIN failure_group g ON g.id = s.group_id "
-                            + "WHERE s.view_mode = " + mode, 5),
-                            "failure_group_reporter_settled, view mode " + mode + ", against the raw rows");
-                    compared += reporterSettledRaw.size();
-                } else {
-                    assertEquals(0, scalar(c, "SELECT COUNT(*) FROM failure_group_reporter_settled"),
-                            "no reporters' settled sums without a settled window");
-                }
-                Map<String, String> groupRaw = groups(c, groupTotalRaw(where), 4);
-                assertEquals(groupRaw, groups(c, GROUP_TOTAL_ROLLUP + mode, 4),
-                        "failure_group_total, view mode " + mode + ", against the raw rows");
-                Map<String, String> domainTotalRaw = groups(c, domainTotalRaw(where), 1);
-                assertEquals(domainTotalRaw, groups(c, DOMAIN_TOTAL_ROLLUP + mode, 1),
-                        "domain_total, view mode " + mode + ", against the raw rows");
-                Map<String, String> reporterRaw = groups(c, reporterTotalRaw(where), 2);
-                assertEquals(reporterRaw, groups(c, REPORTER_TOTAL_ROLLUP + mode, 2),
-                        "domain_reporter_total, view mode " + mode + ", against the raw rows");
-                compared += groupRaw.size() + domainTotalRaw.size() + reporterRaw.size();
-                // V15: the rows of failure_group_total per result type (keyed by the same hash as a reporter)
-                Map<String, String> resultsRaw = new TreeMap<>();
-                for (Map.Entry<String, String> e : groups(c, "SELECT result_type, COUNT(*) FROM failure_group_total "
-                        + "WHERE view_mode = " + mode + " GROUP BY result_type", 1).entrySet()) {
-                    resultsRaw.put(reporterKey(e.getKey()), e.getValue());
-                }
-                assertEquals(resultsRaw, groups(c, "SELECT result_key, groups FROM failure_group_result_count "
-                        + "WHERE view_mode = " + mode, 1), "failure_group_result_count, view mode " + mode);
-                compared += resultsRaw.size();
-                for (String table : List.of("failure_group_total", "domain_total")) {
-                    assertEquals(scalar(c, "SELECT COUNT(*) FROM " + table + " WHERE view_mode = " + mode),
-                            scalar(c, "SELECT row_count FROM rollup_count WHERE table_name = '" + table
-                                    + "' AND view_mode = " + mode), "rollup_count of " + table + ", view mode " + mode);
-                }
-            }
-            return compared;
         }
+    }
+
+    private static int compare(Connection c) throws SQLException {
+        Map<String, String> domainRollup = groups(c, DOMAIN_ROLLUP, 5);
+        Map<String, String> domainRaw = groups(c, DOMAIN_RAW, 5);
+        assertEquals(domainRaw, domainRollup, "daily_domain against the raw rows");
+        Map<String, String> failureRollup = groups(c, FAILURE_ROLLUP, 10);
+        Map<String, String> failureRaw = groups(c, FAILURE_RAW, 10);
+        assertEquals(failureRaw, failureRollup, "daily_failure against the raw rows");
+        int compared = domainRaw.size() + failureRaw.size();
+        Map<String, String> reportDaysRaw = groups(c, "SELECT utc_day, authenticated, foreign_domain, COUNT(*) "
+                + "FROM report GROUP BY utc_day, authenticated, foreign_domain", 3);
+        assertEquals(reportDaysRaw, groups(c, "SELECT utc_day, authenticated, foreign_domain, reports "
+                + "FROM daily_report", 3), "daily_report against the report rows");
+        compared += reportDaysRaw.size();
+        Map<String, String> groupDayRaw = groups(c, GROUP_DAY_RAW, 7);
+        assertEquals(groupDayRaw, groups(c, GROUP_DAY_ROLLUP, 7), "failure_group_day against the raw rows");
+        compared += groupDayRaw.size();
+        Map<String, String> reporterDayRaw = new TreeMap<>();
+        for (Map.Entry<String, String> e : groups(c, REPORTER_DAY_RAW, 8).entrySet()) {
+            int bar = e.getKey().indexOf(" | ");
+            reporterDayRaw.put(reporterKey(e.getKey().substring(0, bar)) + e.getKey().substring(bar), e.getValue());
+        }
+        assertEquals(reporterDayRaw, groups(c, REPORTER_DAY_ROLLUP, 8),
+                "failure_group_reporter_day against the raw rows");
+        compared += reporterDayRaw.size();
+        // domain_report (V12): one row per report and domain it was sent for or names in a policy, with the
+        // report's day and flags; the raw side as the report list selected it before V12
+        Map<String, String> domainReportRaw = groups(c, "SELECT m.domain, r.id, r.utc_day, r.authenticated, "
+                + "r.foreign_domain FROM (SELECT id AS report_id, report_domain AS domain FROM report WHERE "
+                + "report_domain IS NOT NULL UNION SELECT report_id, domain FROM policy) m JOIN report r "
+                + "ON r.id = m.report_id", 5);
+        assertEquals(domainReportRaw, groups(c, "SELECT domain, report_id, utc_day, authenticated, "
+                + "foreign_domain FROM domain_report", 5), "domain_report against the report and policy rows");
+        compared += domainReportRaw.size();
+        // report_other_policy (V16): one row per policy naming another domain than its report was sent for
+        Map<String, String> otherPolicyRaw = groups(c, "SELECT r.report_domain, p.id, r.utc_day, r.id, "
+                + "r.authenticated, r.foreign_domain FROM report r JOIN policy p ON p.report_id = r.id WHERE "
+                + "r.report_domain IS NOT NULL AND p.domain IS NOT NULL AND p.domain <> r.report_domain", 6);
+        assertEquals(otherPolicyRaw, groups(c, "SELECT report_domain, policy_id, utc_day, report_id, "
+                + "authenticated, foreign_domain FROM report_other_policy", 6),
+                "report_other_policy against the report and policy rows");
+        compared += otherPolicyRaw.size();
+        String[] settled = settledDays(c);
+        for (int mode = 0; mode < 4; mode++) {
+            String where = " WHERE 1 = 1" + ((mode & 1) != 0 ? " AND r.authenticated = TRUE" : "")
+                    + ((mode & 2) != 0 ? " AND r.foreign_domain = FALSE" : "");
+            if (settled != null) { // V13: the sums of the settled days of the default period
+                String inWindow = where + " AND r.utc_day BETWEEN DATE '" + settled[0] + "' AND DATE '"
+                        + settled[1] + "'";
+                Map<String, String> groupSettledRaw = groups(c, groupTotalRaw(inWindow), 4);
+                assertEquals(groupSettledRaw, groups(c, "SELECT g.domain, g.policy_type, g.result_type, "
+                        + "g.receiving_mx, s.sessions, s.details, s.first_day, s.last_day FROM "
+                        + "failure_group_settled s JOIN failure_group g ON g.id = s.group_id WHERE s.view_mode = "
+                        + mode, 4), "failure_group_settled, view mode " + mode + ", against the raw rows");
+                Map<String, String> domainSettledRaw = groups(c, "SELECT p.domain, COUNT(DISTINCT r.id), "
+                        + "SUM(COALESCE(p.total_successful, 0)), SUM(COALESCE(p.total_failure, 0)), "
+                        + "MAX(r.utc_day) FROM policy p JOIN report r ON r.id = p.report_id" + inWindow
+                        + " GROUP BY p.domain", 1);
+                assertEquals(domainSettledRaw, groups(c, "SELECT domain, reports, successful, failed, last_day "
+                        + "FROM domain_settled WHERE view_mode = " + mode, 1),
+                        "domain_settled, view mode " + mode + ", against the raw rows");
+                compared += groupSettledRaw.size() + domainSettledRaw.size();
+                // V14: per reporter and group over every day up to the last settled day
+                Map<String, String> reporterSettledRaw = new TreeMap<>();
+                for (Map.Entry<String, String> e : groups(c, "SELECT r.organization_name, p.domain, "
+                        + "p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, ''), "
+                        + "SUM(f.failed_session_count), COUNT(*), MIN(r.utc_day), MAX(r.utc_day) FROM "
+                        + "failure_detail f JOIN policy p ON p.id = f.policy_id JOIN report r ON r.id = f.report_id"
+                        + where + " AND r.utc_day <= DATE '" + settled[1] + "' GROUP BY r.organization_name, "
+                        + "p.domain, p.policy_type, f.result_type, COALESCE(f.receiving_mx_norm, '')", 5)
+                        .entrySet()) {
+                    int bar = e.getKey().indexOf(" | ");
+                    reporterSettledRaw.put(reporterKey(e.getKey().substring(0, bar)) + e.getKey().substring(bar),
+                            e.getValue());
+                }
+                assertEquals(reporterSettledRaw, groups(c, "SELECT s.organization_key, g.domain, g.policy_type, "
+                        + "g.result_type, g.receiving_mx, s.sessions, s.details, s.first_day, s.last_day FROM "
+                        + "failure_group_reporter_settled s JOIN failure_group g ON g.id = s.group_id "
+                        + "WHERE s.view_mode = " + mode, 5),
+                        "failure_group_reporter_settled, view mode " + mode + ", against the raw rows");
+                compared += reporterSettledRaw.size();
+            } else {
+                assertEquals(0, scalar(c, "SELECT COUNT(*) FROM failure_group_reporter_settled"),
+                        "no reporters' settled sums without a settled window");
+            }
+            Map<String, String> groupRaw = groups(c, groupTotalRaw(where), 4);
+            assertEquals(groupRaw, groups(c, GROUP_TOTAL_ROLLUP + mode, 4),
+                    "failure_group_total, view mode " + mode + ", against the raw rows");
+            Map<String, String> domainTotalRaw = groups(c, domainTotalRaw(where), 1);
+            assertEquals(domainTotalRaw, groups(c, DOMAIN_TOTAL_ROLLUP + mode, 1),
+                    "domain_total, view mode " + mode + ", against the raw rows");
+            Map<String, String> reporterRaw = groups(c, reporterTotalRaw(where), 2);
+            assertEquals(reporterRaw, groups(c, REPORTER_TOTAL_ROLLUP + mode, 2),
+                    "domain_reporter_total, view mode " + mode + ", against the raw rows");
+            compared += groupRaw.size() + domainTotalRaw.size() + reporterRaw.size();
+            // V15: the rows of failure_group_total per result type (keyed by the same hash as a reporter)
+            Map<String, String> resultsRaw = new TreeMap<>();
+            for (Map.Entry<String, String> e : groups(c, "SELECT result_type, COUNT(*) FROM failure_group_total "
+                    + "WHERE view_mode = " + mode + " GROUP BY result_type", 1).entrySet()) {
+                resultsRaw.put(reporterKey(e.getKey()), e.getValue());
+            }
+            assertEquals(resultsRaw, groups(c, "SELECT result_key, groups FROM failure_group_result_count "
+                    + "WHERE view_mode = " + mode, 1), "failure_group_result_count, view mode " + mode);
+            compared += resultsRaw.size();
+            for (String table : List.of("failure_group_total", "domain_total")) {
+                assertEquals(scalar(c, "SELECT COUNT(*) FROM " + table + " WHERE view_mode = " + mode),
+                        scalar(c, "SELECT row_count FROM rollup_count WHERE table_name = '" + table
+                                + "' AND view_mode = " + mode), "rollup_count of " + table + ", view mode " + mode);
+            }
+        }
+        return compared;
     }
 
     /** The first and last settled day of the default period's sums (schema V13), or null before they are built. */
