@@ -51,6 +51,8 @@ final class Rollups {
         long failed;
         long sessions;
         long details;
+        /** domain_total only: rows of domain_reporter_total created less those deleted. */
+        long reporters;
         String shown;
         /** Whether anything was added or removed; the first and last day of what was added (the *_total rows). */
         boolean added;
@@ -218,20 +220,8 @@ final class Rollups {
                     }
                 }
             });
-            List<Keyed<ModeDomain>> changedTotals = changed(totals);
-            count(c, "domain_total", DOMAIN_TOTAL.apply(c, changedTotals,
-                    Comparator.comparingInt((Keyed<ModeDomain> e) -> e.k().mode).thenComparing(e -> e.k().domain),
-                    e -> e.k().mode));
-            for (Keyed<ModeDomain> e : changedTotals) {
-                if (e.sum().removed) { // the first or last day may be gone: read them again from the days
-                    ProcessingWriter.exec(c, "UPDATE domain_total SET first_day = (SELECT MIN(d.utc_day) FROM daily_domain d "
-                                    + "WHERE d.domain = ?" + MODE_CONDITION + "), last_day = (SELECT MAX(d.utc_day) "
-                                    + "FROM daily_domain d WHERE d.domain = ?" + MODE_CONDITION + ") "
-                                    + "WHERE view_mode = ? AND domain = ?",
-                            e.k().domain, authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().domain,
-                            authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().domain);
-                }
-            }
+            // domain_reporter_total first: the rows it creates and deletes per domain are domain_total's reporters,
+            // changed with the rest of the row (the same order in every transaction: reporters, then domains)
             List<Keyed<ModeReporter>> rs = new ArrayList<>();
             for (Keyed<ModeReporter> e : changed(reporters)) {
                 rs.add(new Keyed<>(Sql.hash(e.k().domain, e.k().org), e.k(), e.sum()));
@@ -248,12 +238,19 @@ final class Rollups {
                             e.key());
                 }
             }
-            // the domain_total rows of these domains were changed above, by this transaction: no new lock order
-            for (Map.Entry<Object, Long> e : reporterRows.entrySet()) {
-                ModeDomain k = (ModeDomain) e.getKey();
-                if (e.getValue() != 0) {
-                    ProcessingWriter.exec(c, "UPDATE domain_total SET reporters = reporters + ? WHERE view_mode = ? AND domain = ?",
-                            e.getValue(), k.mode, k.domain);
+            reporterRows.forEach((k, n) -> totals.computeIfAbsent((ModeDomain) k, x -> new Sum()).reporters += n);
+            List<Keyed<ModeDomain>> changedTotals = changed(totals);
+            count(c, "domain_total", DOMAIN_TOTAL.apply(c, changedTotals,
+                    Comparator.comparingInt((Keyed<ModeDomain> e) -> e.k().mode).thenComparing(e -> e.k().domain),
+                    e -> e.k().mode));
+            for (Keyed<ModeDomain> e : changedTotals) {
+                if (e.sum().removed) { // the first or last day may be gone: read them again from the days
+                    ProcessingWriter.exec(c, "UPDATE domain_total SET first_day = (SELECT MIN(d.utc_day) FROM daily_domain d "
+                                    + "WHERE d.domain = ?" + MODE_CONDITION + "), last_day = (SELECT MAX(d.utc_day) "
+                                    + "FROM daily_domain d WHERE d.domain = ?" + MODE_CONDITION + ") "
+                                    + "WHERE view_mode = ? AND domain = ?",
+                            e.k().domain, authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().domain,
+                            authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().domain);
                 }
             }
             if (settledSums.isEmpty()) {
@@ -549,15 +546,15 @@ final class Rollups {
     private static final RollupRows<Keyed<ModeDomain>> DOMAIN_TOTAL = new RollupRows<>(
             "UPDATE domain_total SET reports = reports + ?, successful = successful + ?, failed = failed + ?, "
                     + "first_day = LEAST(first_day, COALESCE(CAST(? AS DATE), first_day)), "
-                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)) "
-                    + "WHERE view_mode = ? AND domain = ?",
-            e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.sum.first, e.sum.last, e.k.mode,
-                    e.k.domain},
+                    + "last_day = GREATEST(last_day, COALESCE(CAST(? AS DATE), last_day)), "
+                    + "reporters = reporters + ? WHERE view_mode = ? AND domain = ?",
+            e -> new Object[]{e.sum.reports, e.sum.successful, e.sum.failed, e.sum.first, e.sum.last,
+                    e.sum.reporters, e.k.mode, e.k.domain},
             e -> e.sum.reports > 0,
             "INSERT INTO domain_total (view_mode, domain, reports, successful, failed, first_day, last_day, "
-                    + "reporters) VALUES (?,?,?,?,?,?,?,0)",
+                    + "reporters) VALUES (?,?,?,?,?,?,?,?)",
             e -> new Object[]{e.k.mode, e.k.domain, e.sum.reports, e.sum.successful, e.sum.failed, e.sum.first,
-                    e.sum.last},
+                    e.sum.last, e.sum.reporters},
             e -> e.sum.reports < 0,
             "DELETE FROM domain_total WHERE view_mode = ? AND domain = ? AND reports <= 0",
             e -> new Object[]{e.k.mode, e.k.domain});
@@ -695,7 +692,7 @@ final class Rollups {
         List<Keyed<K>> list = new ArrayList<>(groups.size());
         groups.forEach((k, s) -> {
             if (s.reports != 0 || s.successful != 0 || s.failed != 0 || s.sessions != 0 || s.details != 0
-                    || s.removed) {
+                    || s.reporters != 0 || s.removed) {
                 list.add(new Keyed<>(null, k, s));
             }
         });
