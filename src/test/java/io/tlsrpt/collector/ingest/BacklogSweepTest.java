@@ -7,7 +7,6 @@ import io.tlsrpt.collector.support.Mailer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -28,16 +27,7 @@ class BacklogSweepTest {
     @Test
     void aBacklogBiggerThanTheQueueIsWorkedOffByEarlySweepsThatSkipNothing() throws Exception {
         try (Collector collector = Collector.start(dataDir, Map.of("tlsrpt.processing.enabled", false))) {
-            Mailer mailer = new Mailer(collector.smtpPort());
-            for (int i = 0; i < MESSAGES; i++) {
-                String json = "{\"organization-name\":\"Backlog Inc.\",\"date-range\":{\"start-datetime\":"
-                        + "\"2026-11-27T00:00:00Z\",\"end-datetime\":\"2026-11-27T23:59:59Z\"},\"contact-info\":"
-                        + "\"tls@backlog.test\",\"report-id\":\"backlog-" + i + "\",\"policies\":[{\"policy\":"
-                        + "{\"policy-type\":\"no-policy-found\",\"policy-domain\":\"backlog.example\"},\"summary\":"
-                        + "{\"total-successful-session-count\":" + i + ",\"total-failure-session-count\":0}}]}";
-                mailer.sendJson(json.getBytes(StandardCharsets.UTF_8), "backlog.example", "backlog.test",
-                        "backlog-" + i, Mailer.RUA);
-            }
+            QueueFullTest.sendReports(new Mailer(collector.smtpPort()), "backlog", MESSAGES);
             assertEquals(MESSAGES, collector.context().getBean(DashboardQueries.class).stats().messagesPending());
         }
         try (Collector collector = Collector.start(dataDir, Map.of(
@@ -45,13 +35,7 @@ class BacklogSweepTest {
                 "tlsrpt.processing.queue-capacity", 4,
                 "tlsrpt.processing.workers", 1,
                 "test.slow-processor", "true"))) {
-            DashboardQueries queries = collector.context().getBean(DashboardQueries.class);
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            Stats stats = queries.stats();
-            while ((stats.reportsStored() < MESSAGES || stats.messagesPending() > 0) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                stats = queries.stats();
-            }
+            Stats stats = QueueFullTest.awaitStored(collector.context().getBean(DashboardQueries.class), MESSAGES);
             assertEquals(MESSAGES, stats.reportsStored(), "every report stored, an hour before the next sweep");
             assertEquals(0, stats.messagesPending());
             long turnedAway = collector.context().getBean(ProcessingQueue.class).turnedAway();
