@@ -96,7 +96,7 @@ public final class RetentionStore {
                 continue; // purged by another instance, or replaced by a reprocess (under a new id) meanwhile
             }
             delta.subtractStored(c, "r.id = ?", reportId);
-            duplicates += update(c, "DELETE FROM report_duplicate WHERE report_key = "
+            duplicates += ProcessingWriter.exec(c, "DELETE FROM report_duplicate WHERE report_key = "
                     + "(SELECT report_key FROM report WHERE id = ?)", reportId);
             long[] deleted = ProcessingWriter.deleteReports(c, "?", "id = ?", reportId);
             details += deleted[0];
@@ -120,7 +120,7 @@ public final class RetentionStore {
         long deleted = 0;
         int n;
         do {
-            n = db.inTransaction(c -> update(c, "DELETE FROM quarantine WHERE id IN (SELECT id FROM quarantine "
+            n = db.inTransaction(c -> ProcessingWriter.exec(c, "DELETE FROM quarantine WHERE id IN (SELECT id FROM quarantine "
                     + "WHERE created_at < ? ORDER BY created_at, id FETCH FIRST " + ROW_BATCH + " ROWS ONLY)", before));
             deleted += n;
         } while (n > 0);
@@ -140,7 +140,7 @@ public final class RetentionStore {
                 return new Purged(0, 0, 0, deleted, 0);
             }
             long from = after;
-            deleted += db.inTransaction(c -> update(c, "DELETE FROM message_body WHERE message_id IN (SELECT id FROM "
+            deleted += db.inTransaction(c -> ProcessingWriter.exec(c, "DELETE FROM message_body WHERE message_id IN (SELECT id FROM "
                             + "message WHERE id > ? AND id <= ? AND received_at < ? AND state IN (?, ?))", from, last,
                     before, MessageStore.PROCESSED, MessageStore.QUARANTINED));
             after = last;
@@ -160,7 +160,7 @@ public final class RetentionStore {
                 return new Purged(0, 0, 0, 0, deleted);
             }
             long from = after;
-            deleted += db.inTransaction(c -> update(c, "DELETE FROM message WHERE id > ? AND id <= ? "
+            deleted += db.inTransaction(c -> ProcessingWriter.exec(c, "DELETE FROM message WHERE id > ? AND id <= ? "
                             + "AND received_at < ? AND state <> ? "
                             + "AND NOT EXISTS (SELECT 1 FROM message_body b WHERE b.message_id = message.id) "
                             + "AND NOT EXISTS (SELECT 1 FROM report r WHERE r.message_id = message.id) "
@@ -186,10 +186,4 @@ public final class RetentionStore {
         });
     }
 
-    private static int update(Connection c, String sql, Object... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Sql.bind(ps, values);
-            return ps.executeUpdate();
-        }
-    }
 }

@@ -86,23 +86,14 @@ public final class ProcessingBenchmark {
                 long t0 = System.nanoTime();
                 long reports0 = first.get("reportsStored").asLong();
                 long half = reports0 + (n - reports0) / 2;
-                Sample middle = null;
-                JsonNode last;
-                long deadline = System.currentTimeMillis() + SmtpLoadBenchmark.PROCESS_TIMEOUT_MILLIS;
-                while (true) {
-                    last = c.stats();
-                    long reports = last.get("reportsStored").asLong();
-                    if (middle == null && reports >= half) {
-                        middle = new Sample(System.nanoTime(), c.cpuNanos(), reports);
-                    }
-                    if (last.get("messagesPending").asLong() == 0 && reports >= n) {
-                        break;
-                    }
-                    if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("not processed in time: " + last);
-                    }
-                    Thread.sleep(SmtpLoadBenchmark.POLL_MILLIS);
-                }
+                Sample[] middle = new Sample[1];
+                JsonNode last = SmtpLoadBenchmark.awaitProcessed(c, 0, n, SmtpLoadBenchmark.PROCESS_TIMEOUT_MILLIS,
+                        stats -> {
+                            long reports = stats.get("reportsStored").asLong();
+                            if (middle[0] == null && reports >= half) {
+                                middle[0] = new Sample(System.nanoTime(), c.cpuNanos(), reports);
+                            }
+                        });
                 Sample end = new Sample(System.nanoTime(), c.cpuNanos(), last.get("reportsStored").asLong());
                 Sample start = new Sample(t0, cpu0, reports0);
                 System.out.printf(Locale.ROOT, "%-26s %d reports already stored when it answered (the sweep starts "
@@ -116,8 +107,8 @@ public final class ProcessingBenchmark {
                 System.out.printf(Locale.ROOT, "== summary: %d messages, profile %s; indicative figures ==%n", n,
                         profile.name().toLowerCase(Locale.ROOT));
                 print("whole backlog", start, end);
-                if (middle != null && middle.reports < end.reports) {
-                    print("second half (JIT warm)", middle, end);
+                if (middle[0] != null && middle[0].reports < end.reports) {
+                    print("second half (JIT warm)", middle[0], end);
                 }
             }
         } finally {

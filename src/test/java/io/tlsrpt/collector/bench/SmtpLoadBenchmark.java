@@ -205,10 +205,17 @@ public final class SmtpLoadBenchmark {
      */
     static JsonNode awaitProcessed(BenchCollector c, long baseReports, long accepted, long timeoutMillis)
             throws InterruptedException {
+        return awaitProcessed(c, baseReports, accepted, timeoutMillis, stats -> { });
+    }
+
+    /** As above; {@code eachPoll} sees every answer of {@code /api/stats} as it comes. */
+    static JsonNode awaitProcessed(BenchCollector c, long baseReports, long accepted, long timeoutMillis,
+                                   java.util.function.Consumer<JsonNode> eachPoll) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         JsonNode stats = null;
         while (System.currentTimeMillis() < deadline) {
             stats = c.stats();
+            eachPoll.accept(stats);
             if (stats.get("messagesPending").asLong() == 0
                     && stats.get("reportsStored").asLong() >= baseReports + accepted) {
                 return stats;
