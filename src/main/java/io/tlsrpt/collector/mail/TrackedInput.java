@@ -2,6 +2,7 @@ package io.tlsrpt.collector.mail;
 
 import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.InputStream;
+import java.util.Objects;
 
 /**
  * The raw message bytes, shared by every part Angus makes from them. Angus gives each part a
@@ -13,6 +14,28 @@ final class TrackedInput extends SharedByteArrayInputStream {
 
     TrackedInput(byte[] buffer, int offset, int length) {
         super(buffer, offset, length);
+    }
+
+    /**
+     * Not synchronized, unlike {@code ByteArrayInputStream}'s: Angus reads headers a byte at a time, and a message is
+     * read by one thread only. With the lock on every byte, parsing the header of a 5 KB report e-mail (mostly trace
+     * headers) took more than half of the MIME step (BENCHMARKS.md, 2026-11-29 afternoon).
+     */
+    @Override
+    public int read() {
+        return pos < count ? buf[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (pos >= count) {
+            return -1;
+        }
+        int n = Math.min(len, count - pos);
+        System.arraycopy(buf, pos, b, off, n);
+        pos += n;
+        return n;
     }
 
     @Override
