@@ -95,6 +95,20 @@ final class BenchSupport {
         }
     }
 
+    /**
+     * A random for item {@code seed} of a sequence (message n, domain i). Not {@code new Random(seed)}: its first
+     * {@code nextDouble()} moves by only 9e-5 from one seed to the next, so that consecutive items drew neighbouring
+     * values. The realistic profile's domain, drawn first, came in runs (40% of 40,000 messages had the domain of the
+     * message before, and the soak's 4,096 templates named only 518 domains, the 28th to the 606th), which kept the
+     * same roll-up rows hot (BENCHMARKS.md, 2026-11-29 afternoon). SplitMix64's finaliser spreads the seeds first.
+     */
+    static Random random(long seed) {
+        long z = seed + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return new Random(z ^ (z >>> 31));
+    }
+
     static String hex(Random rnd, int n) {
         char[] c = new char[n];
         for (int i = 0; i < n; i++) {

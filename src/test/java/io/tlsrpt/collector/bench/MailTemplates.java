@@ -72,7 +72,7 @@ final class MailTemplates {
                     json = drawn.json();
                     eml = new String(ReportMails.realistic(session, drawn, yesterday, i), StandardCharsets.ISO_8859_1);
                 } else {
-                    Random rnd = new Random(8460L * 7919L + i);
+                    Random rnd = BenchSupport.random(8460L * 7919L + i);
                     String[] reporter = BenchSupport.REPORTERS[i % BenchSupport.REPORTERS.length];
                     String domain = "domain-" + (i % 50) + ".example";
                     LocalDate day = yesterday.minusDays(i % 30);

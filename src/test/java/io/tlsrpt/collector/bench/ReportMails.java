@@ -64,7 +64,7 @@ final class ReportMails {
         if (profile == Profile.REALISTIC) {
             return realistic(i);
         }
-        Random rnd = new Random(8460L * 1_000_003L + i);
+        Random rnd = BenchSupport.random(8460L * 1_000_003L + i);
         String[] reporter = BenchSupport.REPORTERS[(int) (i % BenchSupport.REPORTERS.length)];
         String domain = "domain-" + (i % 50) + ".example";
         LocalDate day = yesterday.minusDays(i % 30);
@@ -85,7 +85,7 @@ final class ReportMails {
     static byte[] realistic(Session session, Seeder.Model.Drawn r, LocalDate yesterday, long i) {
         try {
             MimeMessage msg = build(session, r.json(), r.domain(), r.submitter(), r.reportId(), yesterday);
-            Random rnd = new Random(i);
+            Random rnd = BenchSupport.random(i);
             int size = size(msg);
             for (int hop = 0; ; hop++) {
                 // the set once, then further relays (Received) until the e-mail is as big as the heavy profile's

@@ -395,7 +395,7 @@ public final class Seeder {
         }
 
         DomainProfile profile(int index) {
-            Random r = new Random(index * 7_919L + 17);
+            Random r = BenchSupport.random(index * 7_919L + 17);
             String name = domain(index);
             int mxCount = 1 + r.nextInt(3);
             String[] mx = new String[mxCount];
@@ -412,7 +412,7 @@ public final class Seeder {
         }
 
         Synthetic report(long n, LocalDate yesterday, long seed, ReportParser parser, int days) {
-            Random r = new Random(seed * 1_000_003L + n);
+            Random r = BenchSupport.random(seed * 1_000_003L + n);
             DomainProfile d = profile(pick(domainCdf, r.nextDouble()));
             Object[] reporter = REPORTERS[pick(reporterCdf, r.nextDouble())];
             String submitter = (String) reporter[1];
@@ -455,7 +455,7 @@ public final class Seeder {
          * from a random seeded with {@code n}, with the report-id given.
          */
         Drawn drawn(long n, LocalDate day, String reportId) {
-            Random r = new Random(8460L * 1_000_003L + n);
+            Random r = BenchSupport.random(8460L * 1_000_003L + n);
             DomainProfile d = profile(pick(domainCdf, r.nextDouble()));
             Object[] reporter = REPORTERS[pick(reporterCdf, r.nextDouble())];
             return new Drawn(d.name, (String) reporter[1], reportId,
@@ -464,7 +464,7 @@ public final class Seeder {
 
         /**
          * The JSON of one report of domain {@code d} by {@code reporter} for {@code day}; draws from {@code r} in the
-         * order the seeder always did, so that a seed gives the same store as before.
+         * same order for the seeder and the realistic profile.
          */
         String json(Random r, DomainProfile d, Object[] reporter, LocalDate day, String reportId) {
             String org = (String) reporter[0];
@@ -508,7 +508,7 @@ public final class Seeder {
                     json.append(']');
                 } else if (type.equals("tlsa")) {
                     json.append(",\"policy-string\":[\"3 1 1 ").append(BenchSupport.hex(
-                            new Random(d.index * 31L + p), 64)).append("\"]");
+                            BenchSupport.random(d.index * 31L + p), 64)).append("\"]");
                 }
                 json.append(",\"policy-domain\":\"").append(policyDomain).append("\"},");
                 long failed = 0;
