@@ -16,7 +16,7 @@ public final class Main {
     }
 
     /** H2's shared cache of values ({@code org.h2.engine.SysProperties.OBJECT_CACHE}), read when H2 is first used. */
-    static final String H2_OBJECT_CACHE = "h2.objectCache";
+    private static final String H2_OBJECT_CACHE = "h2.objectCache";
 
     public static void main(String[] args) throws Exception {
         // H2 looks up every string and number it reads from a page in a shared cache, to reuse equal objects: it hashes

@@ -5,7 +5,10 @@ import io.tlsrpt.collector.mail.ReportFinder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,8 +87,8 @@ class BenchHelpersTest {
      */
     @Test
     void realisticMessagesDrawTheirDomainsFromTheWholeSpreadNotInRuns() {
-        java.time.LocalDate day = java.time.LocalDate.of(2026, 11, 28);
-        java.util.Set<String> domains = new java.util.HashSet<>();
+        LocalDate day = LocalDate.of(2026, 11, 28);
+        Set<String> domains = new HashSet<>();
         int sameAsBefore = 0;
         int biggest = 0;
         String before = null;
