@@ -120,8 +120,9 @@ public final class RetentionStore {
         long deleted = 0;
         int n;
         do {
-            n = db.inTransaction(c -> ProcessingWriter.exec(c, "DELETE FROM quarantine WHERE id IN (SELECT id FROM quarantine "
-                    + "WHERE created_at < ? ORDER BY created_at, id FETCH FIRST " + ROW_BATCH + " ROWS ONLY)", before));
+            n = db.inTransaction(c -> ProcessingWriter.exec(c, "DELETE FROM quarantine WHERE id IN (SELECT id "
+                    + "FROM quarantine WHERE created_at < ? ORDER BY created_at, id FETCH FIRST " + ROW_BATCH
+                    + " ROWS ONLY)", before));
             deleted += n;
         } while (n > 0);
         return new Purged(0, 0, deleted, 0, 0);
@@ -140,9 +141,10 @@ public final class RetentionStore {
                 return new Purged(0, 0, 0, deleted, 0);
             }
             long from = after;
-            deleted += db.inTransaction(c -> ProcessingWriter.exec(c, "DELETE FROM message_body WHERE message_id IN (SELECT id FROM "
-                            + "message WHERE id > ? AND id <= ? AND received_at < ? AND state IN (?, ?))", from, last,
-                    before, MessageStore.PROCESSED, MessageStore.QUARANTINED));
+            deleted += db.inTransaction(c -> ProcessingWriter.exec(c, "DELETE FROM message_body WHERE message_id "
+                            + "IN (SELECT id FROM message WHERE id > ? AND id <= ? AND received_at < ? "
+                            + "AND state IN (?, ?))", from, last, before, MessageStore.PROCESSED,
+                    MessageStore.QUARANTINED));
             after = last;
         }
     }
@@ -185,5 +187,4 @@ public final class RetentionStore {
             }
         });
     }
-
 }

@@ -245,9 +245,10 @@ final class Rollups {
                     e -> e.k().mode));
             for (Keyed<ModeDomain> e : changedTotals) {
                 if (e.sum().removed) { // the first or last day may be gone: read them again from the days
-                    ProcessingWriter.exec(c, "UPDATE domain_total SET first_day = (SELECT MIN(d.utc_day) FROM daily_domain d "
-                                    + "WHERE d.domain = ?" + MODE_CONDITION + "), last_day = (SELECT MAX(d.utc_day) "
-                                    + "FROM daily_domain d WHERE d.domain = ?" + MODE_CONDITION + ") "
+                    ProcessingWriter.exec(c, "UPDATE domain_total SET first_day = (SELECT MIN(d.utc_day) "
+                                    + "FROM daily_domain d WHERE d.domain = ?" + MODE_CONDITION + "), "
+                                    + "last_day = (SELECT MAX(d.utc_day) FROM daily_domain d WHERE d.domain = ?"
+                                    + MODE_CONDITION + ") "
                                     + "WHERE view_mode = ? AND domain = ?",
                             e.k().domain, authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().domain,
                             authenticatedOnly(e.k().mode), ownOnly(e.k().mode), e.k().mode, e.k().domain);

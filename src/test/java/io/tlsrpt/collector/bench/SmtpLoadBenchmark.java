@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * SMTP load with its baselines, in one run. N report e-mails (default 2,000) over M concurrent sessions (default 8),
@@ -210,7 +211,7 @@ public final class SmtpLoadBenchmark {
 
     /** As above; {@code eachPoll} sees every answer of {@code /api/stats} as it comes. */
     static JsonNode awaitProcessed(BenchCollector c, long baseReports, long accepted, long timeoutMillis,
-                                   java.util.function.Consumer<JsonNode> eachPoll) throws InterruptedException {
+                                   Consumer<JsonNode> eachPoll) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         JsonNode stats = null;
         while (System.currentTimeMillis() < deadline) {
